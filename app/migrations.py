@@ -1,0 +1,62 @@
+"""Schema versions of the workspace file, in order. Each step runs in its own transaction.
+
+An explicit ordered list (as qutebrowser and Vorta keep) rather than Alembic: the file is embedded,
+versions are few, and a frozen program needs no migration scripts on disk. The DDL of a released
+version never changes; a new version appends a step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection
+
+V1 = [
+    """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+    """CREATE TABLE negotiation (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        supplier TEXT NOT NULL,
+        created TEXT NOT NULL)""",
+    """CREATE TABLE act (
+        seq INTEGER PRIMARY KEY,
+        negotiation_id INTEGER NOT NULL REFERENCES negotiation(id),
+        meeting INTEGER,
+        act_id TEXT,
+        kind TEXT NOT NULL,
+        author TEXT NOT NULL,
+        role TEXT NOT NULL,
+        at TEXT NOT NULL,
+        recorded TEXT NOT NULL,
+        payload TEXT NOT NULL)""",
+    "CREATE INDEX act_negotiation ON act (negotiation_id, seq)",
+    "CREATE UNIQUE INDEX act_id_unique ON act (negotiation_id, act_id) WHERE act_id IS NOT NULL",
+    # The journal is append-only: the file itself refuses updates and deletes of acts.
+    """CREATE TRIGGER act_no_update BEFORE UPDATE ON act
+       BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END""",
+    """CREATE TRIGGER act_no_delete BEFORE DELETE ON act
+       BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END""",
+    """CREATE TABLE presence (
+        session TEXT PRIMARY KEY,
+        member TEXT NOT NULL,
+        role TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        negotiation_id INTEGER,
+        started TEXT NOT NULL,
+        last_seen REAL NOT NULL)""",
+]
+
+
+def _run(statements: list[str]) -> Callable[[Connection], None]:
+    def step(conn: Connection) -> None:
+        for sql in statements:
+            conn.exec_driver_sql(sql)
+
+    return step
+
+
+#: ``MIGRATIONS[n]`` brings a file from version ``n`` to ``n + 1``.
+MIGRATIONS: list[Callable[[Connection], None]] = [_run(V1)]
+SCHEMA_VERSION = len(MIGRATIONS)

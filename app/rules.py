@@ -1,0 +1,561 @@
+"""Validation of everything that enters the journal, shared by the services and the scenario importer.
+
+Each ``check_*`` function takes raw data (as parsed from JSON, a form or the command line) and returns
+the clean payload to store plus every problem found, each with a path relative to the checked
+object. The services raise on the first batch; the importer prefixes the paths and keeps collecting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from app.domain import BETTER, PHASES, ROLES, SIDES, SITUATION, TOPICS, Issue, Preparation
+from app.numbers import NotANumber, dec_str, parse_decimal
+from app.numbers import show_value as _show
+
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located by its JSON path."""
+
+    path: str
+    message: str
+
+    def under(self, prefix: str) -> Problem:
+        """The same problem seen from an enclosing object."""
+        if not self.path:
+            return Problem(prefix, self.message)
+        sep = "" if self.path.startswith("[") else "."
+        return Problem(f"{prefix}{sep}{self.path}" if prefix else self.path, self.message)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+@dataclass
+class Checker:
+    """Collects problems while reading one object."""
+
+    data: Any
+    problems: list[Problem] = field(default_factory=list)
+
+    def fail(self, path: str, message: str) -> None:
+        """Record a problem at ``path``."""
+        self.problems.append(Problem(path, message))
+
+    def is_object(self) -> bool:
+        """True when the data is a JSON object; records a problem otherwise."""
+        if isinstance(self.data, dict):
+            return True
+        self.fail("", f"expected an object, got {_kind(self.data)}")
+        return False
+
+    def keys(self, allowed: set[str], required: set[str] = frozenset()) -> None:
+        """Unknown keys and missing required keys are both problems."""
+        for key in self.data:
+            if key not in allowed:
+                self.fail(str(key), "unknown key")
+        for key in sorted(required - set(self.data)):
+            self.fail(key, "is required")
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        """A non-empty string at ``key``."""
+        value = self.data.get(key)
+        if value is None:
+            if required and key in self.data:
+                self.fail(key, "is required")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, f"{_show(value)} is not a non-empty text")
+            return None
+        return value.strip()
+
+    def number(self, key: str, required: bool = False) -> Decimal | None:
+        """An exact decimal at ``key`` (a JSON number or a numeric string)."""
+        if key not in self.data or self.data[key] is None:
+            if required and key in self.data:
+                self.fail(key, "is required")
+            return None
+        return self.number_value(key, self.data[key])
+
+    def number_value(self, path: str, value: Any) -> Decimal | None:
+        """Read one value as a decimal, recording a problem at ``path`` if it is not one."""
+        try:
+            return parse_decimal(value)
+        except NotANumber as exc:
+            self.fail(path, str(exc))
+            return None
+
+    def choice(self, key: str, options: tuple[str, ...]) -> str | None:
+        """One of ``options`` at ``key``."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if value not in options:
+            self.fail(key, f"{_show(value)} is not one of {', '.join(options)}")
+            return None
+        return value
+
+    def flag(self, key: str) -> bool | None:
+        """A JSON boolean at ``key``."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.fail(key, f"{_show(value)} is not true or false")
+            return None
+        return value
+
+
+# --- preparation ------------------------------------------------------------------------------
+
+
+def check_negotiation(data: Any) -> tuple[dict, list[Problem]]:
+    """The negotiation header: title, supplier, category, currency, situation."""
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    c.keys({"title", "supplier", "category", "currency", "situation"}, {"title", "supplier"})
+    out: dict[str, Any] = {
+        "title": c.text("title", required=True),
+        "supplier": c.text("supplier", required=True),
+        "category": c.text("category"),
+        "currency": c.text("currency"),
+    }
+    if out["currency"] is not None and not CURRENCY_RE.match(out["currency"]):
+        c.fail("currency", f'"{out["currency"]}" is not an ISO 4217 code such as EUR')
+    out["situation"] = _situation(c, data.get("situation"))
+    return _drop_none(out), c.problems
+
+
+def _situation(c: Checker, data: Any) -> dict[str, str]:
+    if data is None:
+        return {}
+    sub = Checker(data)
+    if sub.is_object():
+        sub.keys(set(SITUATION))
+        result = {k: sub.choice(k, opts) for k, opts in SITUATION.items()}
+    else:
+        result = {}
+    c.problems += [p.under("situation") for p in sub.problems]
+    return {k: v for k, v in result.items() if v is not None}
+
+
+ISSUE_NUMBERS = ("opening", "target", "walk_away", "benchmark", "should_cost", "weight")
+
+
+def check_issue(data: Any) -> tuple[Issue | None, list[Problem]]:
+    """An issue definition, including the ordering of our three positions."""
+    c = Checker(data)
+    if not c.is_object():
+        return None, c.problems
+    c.keys(
+        {"key", "label", "unit", "better", *ISSUE_NUMBERS},
+        {"key", "better", "opening", "target", "walk_away"},
+    )
+    key = c.text("key", required=True)
+    if key is not None and not KEY_RE.match(key):
+        c.fail("key", f'"{key}" must be lower-case letters, digits and _ starting with a letter')
+    better = c.choice("better", BETTER)
+    nums = {k: c.number(k) for k in ISSUE_NUMBERS}
+    if nums["weight"] is not None and nums["weight"] < 0:
+        c.fail("weight", f"{nums['weight']} is negative")
+    if better and all(nums[k] is not None for k in ("opening", "target", "walk_away")):
+        c.problems += position_order_problems(
+            better, nums["opening"], nums["target"], nums["walk_away"], data.get("unit")
+        )
+    if c.problems or key is None or better is None:
+        return None, c.problems
+    issue = Issue(
+        key=key,
+        better=better,
+        opening=nums["opening"],
+        target=nums["target"],
+        walk_away=nums["walk_away"],
+        label=c.text("label"),
+        unit=c.text("unit"),
+        benchmark=nums["benchmark"],
+        should_cost=nums["should_cost"],
+        weight=nums["weight"],
+    )
+    return issue, c.problems
+
+
+def position_order_problems(
+    better: str, opening: Decimal, target: Decimal, walk_away: Decimal, unit: str | None = None
+) -> list[Problem]:
+    """Opening best, walk-away worst, target between (opening may equal target)."""
+    probe = Issue("x", better, opening, target, walk_away, unit=unit)
+    u = f" {unit}" if unit else ""
+    problems = []
+    if not probe.is_better(opening, walk_away):
+        problems.append(
+            Problem("", f"opening {opening}{u} is not better than walk_away {walk_away}{u} "
+                        f"for better={better}")
+        )
+    if probe.is_better(target, opening):
+        problems.append(
+            Problem("target", f"target {target}{u} is better than opening {opening}{u} "
+                              f"for better={better}")
+        )
+    if probe.is_worse(target, walk_away):
+        problems.append(
+            Problem("target", f"target {target}{u} is worse than walk_away {walk_away}{u} "
+                              f"for better={better}")
+        )
+    return problems
+
+
+def issue_payload(issue: Issue) -> dict[str, Any]:
+    """The journal payload (and scenario object) of an issue."""
+    out: dict[str, Any] = {"key": issue.key}
+    for name in ("label", "unit"):
+        if getattr(issue, name) is not None:
+            out[name] = getattr(issue, name)
+    out["better"] = issue.better
+    for name in ISSUE_NUMBERS:
+        value = getattr(issue, name)
+        if value is not None:
+            out[name] = dec_str(value)
+    return out
+
+
+def check_member(data: Any) -> tuple[dict, list[Problem]]:
+    """A team member: unique name and one role."""
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    c.keys({"name", "role"}, {"name", "role"})
+    out = {"name": c.text("name", required=True), "role": c.choice("role", ROLES)}
+    if "role" in data and data["role"] is None:
+        c.fail("role", "is required")
+    return out, c.problems
+
+
+def check_batna(data: Any) -> tuple[dict, list[Problem]]:
+    """Our BATNA and our estimate of theirs, as free text."""
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    c.keys({"ours", "theirs"})
+    return _drop_none({"ours": c.text("ours"), "theirs": c.text("theirs")}), c.problems
+
+
+def check_leverage(data: Any) -> tuple[dict, list[Problem]]:
+    """What each side brings, as lists of texts."""
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    c.keys({"ours", "theirs"})
+    out: dict[str, list[str]] = {}
+    for side in ("ours", "theirs"):
+        items = data.get(side)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            c.fail(side, f"expected a list of texts, got {_kind(items)}")
+            continue
+        for n, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                c.fail(f"{side}[{n}]", f"{_show(item)} is not a non-empty text")
+        out[side] = [i.strip() for i in items if isinstance(i, str) and i.strip()]
+    return out, c.problems
+
+
+def check_authority(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
+    """A member's limit on an issue, which must lie between opening and walk-away."""
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    c.keys({"member", "issue", "limit"}, {"member", "issue", "limit"})
+    member = _member_ref(c, "member", prep)
+    issue = _issue_ref(c, "issue", prep)
+    limit = c.number("limit")
+    if issue is not None and limit is not None:
+        if issue.is_better(limit, issue.opening) or issue.is_worse(limit, issue.walk_away):
+            c.fail("limit", f"{issue.with_unit(limit)} is not between opening "
+                            f"{issue.with_unit(issue.opening)} and walk_away "
+                            f"{issue.with_unit(issue.walk_away)}")
+    out = {"member": member, "issue": issue.key if issue else None, "limit": dec_str(limit)}
+    return out, c.problems
+
+
+def check_plan(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
+    """A concession ladder: steps moving away from opening, never past walk-away, one ask each."""
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    c.keys({"issue", "steps", "asks"}, {"issue", "steps"})
+    issue = _issue_ref(c, "issue", prep)
+    steps_raw = data.get("steps")
+    steps: list[Decimal] = []
+    if not isinstance(steps_raw, list):
+        if "steps" in data:
+            c.fail("steps", f"expected a list of numbers, got {_kind(steps_raw)}")
+        steps_raw = []
+    for n, raw in enumerate(steps_raw):
+        value = c.number_value(f"steps[{n}]", raw)
+        if value is not None:
+            steps.append(value)
+    if issue is not None and len(steps) == len(steps_raw):
+        _check_ladder(c, issue, steps)
+    asks = data.get("asks")
+    if asks is None:
+        asks = []
+    if not isinstance(asks, list) or not all(isinstance(a, str) for a in asks):
+        c.fail("asks", "expected a list of texts")
+        asks = []
+    elif asks and len(asks) != len(steps_raw):
+        c.fail("asks", f"has {len(asks)} entries for {len(steps_raw)} steps")
+    out = {"issue": issue.key if issue else None, "steps": [dec_str(s) for s in steps],
+           "asks": list(asks)}
+    return out, c.problems
+
+
+def _check_ladder(c: Checker, issue: Issue, steps: list[Decimal]) -> None:
+    previous = issue.opening
+    for n, step in enumerate(steps):
+        if not issue.is_worse(step, previous):
+            c.fail(f"steps[{n}]", f"{issue.with_unit(step)} does not move from "
+                                  f"{issue.with_unit(previous)} toward the walk-away")
+        elif issue.is_worse(step, issue.walk_away):
+            c.fail(f"steps[{n}]", f"{issue.with_unit(step)} is past the walk-away "
+                                  f"{issue.with_unit(issue.walk_away)}")
+        previous = step
+
+
+# --- meeting acts -----------------------------------------------------------------------------
+
+
+@dataclass
+class ActContext:
+    """What an act may refer to: the preparation and the acts already in the negotiation."""
+
+    prep: Preparation
+    kinds: dict[str, str] = field(default_factory=dict)  # act id -> kind
+    retracted: set[str] = field(default_factory=set)
+
+    def remember(self, act_id: str | None, kind: str, payload: dict) -> None:
+        """Record an accepted act so later acts may refer to it."""
+        if act_id is not None:
+            self.kinds[act_id] = kind
+        if kind == "retract":
+            self.retracted.add(payload["act"])
+
+
+ACT_FIELDS: dict[str, tuple[set[str], set[str]]] = {
+    # kind: (allowed payload keys, required payload keys)
+    "offer": ({"side", "terms", "asks"}, {"side", "terms"}),
+    "reaction": ({"tag", "note", "about"}, {"tag"}),
+    "tactic": ({"tactic", "note", "about"}, {"tactic"}),
+    "note": ({"text", "topic", "issue"}, {"text", "topic"}),
+    "approval_request": ({"issue", "value", "note"}, {"issue", "value"}),
+    "approval": ({"request", "granted", "note"}, {"request", "granted"}),
+    "agreement": ({"terms", "final"}, {"terms", "final"}),
+    "retract": ({"act", "reason"}, {"act"}),
+    "phase": ({"phase"}, {"phase"}),
+}
+ENVELOPE = {"id", "at", "by", "kind"}
+
+
+def check_envelope(data: Any, ctx: ActContext) -> tuple[dict, list[Problem]]:
+    """The fields every act has: ``id`` (optional, unique), ``at``, ``by`` (on the team), ``kind``."""
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    kind = data.get("kind")
+    if kind not in ACT_FIELDS:
+        c.fail("kind", f"{_show(kind)} is not one of {', '.join(ACT_FIELDS)}")
+        allowed = ENVELOPE
+    else:
+        allowed = ENVELOPE | ACT_FIELDS[kind][0]
+    c.keys(allowed, {"at", "by", "kind"})
+    act_id = data.get("id")
+    if act_id is not None:
+        if not isinstance(act_id, str) or not act_id.strip():
+            c.fail("id", f"{_show(act_id)} is not a non-empty text")
+            act_id = None
+        elif act_id in ctx.kinds:
+            c.fail("id", f'"{act_id}" is already used by another act')
+    at = parse_time(c, "at") if "at" in data else None
+    by = _member_ref(c, "by", ctx.prep)
+    return {"id": act_id, "at": at, "by": by, "kind": kind}, c.problems
+
+
+def check_act(kind: str, data: Any, ctx: ActContext) -> tuple[dict, list[Problem]]:
+    """The kind-specific fields of a meeting act, as a clean payload."""
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    allowed, required = ACT_FIELDS[kind]
+    c.keys(allowed | ENVELOPE, required)
+    payload = _ACT_CHECKS[kind](c, ctx)
+    return _drop_none(payload), c.problems
+
+
+def _offer(c: Checker, ctx: ActContext) -> dict:
+    side = c.choice("side", SIDES)
+    terms = _terms(c, "terms", ctx.prep, required=True)
+    asks = _terms(c, "asks", ctx.prep, required=False) if c.data.get("asks") is not None else None
+    return {"side": side, "terms": terms, "asks": asks}
+
+
+def _reaction(c: Checker, ctx: ActContext) -> dict:
+    return {"tag": _tag(c, "tag"), "note": c.text("note"), "about": _act_ref(c, "about", ctx)}
+
+
+def _tactic(c: Checker, ctx: ActContext) -> dict:
+    return {"tactic": _tag(c, "tactic"), "note": c.text("note"), "about": _act_ref(c, "about", ctx)}
+
+
+def _note(c: Checker, ctx: ActContext) -> dict:
+    issue = _issue_ref(c, "issue", ctx.prep) if c.data.get("issue") is not None else None
+    return {"text": c.text("text", required=True), "topic": c.choice("topic", TOPICS),
+            "issue": issue.key if issue else None}
+
+
+def _approval_request(c: Checker, ctx: ActContext) -> dict:
+    issue = _issue_ref(c, "issue", ctx.prep)
+    return {"issue": issue.key if issue else None, "value": dec_str(c.number("value")),
+            "note": c.text("note")}
+
+
+def _approval(c: Checker, ctx: ActContext) -> dict:
+    request = c.data.get("request")
+    if request is not None and ctx.kinds.get(request) != "approval_request":
+        c.fail("request", f"{_show(request)} is not an approval request logged before")
+    return {"request": request, "granted": c.flag("granted"), "note": c.text("note")}
+
+
+def _agreement(c: Checker, ctx: ActContext) -> dict:
+    return {"terms": _terms(c, "terms", ctx.prep, required=True), "final": c.flag("final")}
+
+
+def _retract(c: Checker, ctx: ActContext) -> dict:
+    target = c.data.get("act")
+    if target is not None:
+        if target not in ctx.kinds:
+            c.fail("act", f"{_show(target)} is not an act logged before")
+        elif ctx.kinds[target] == "retract":
+            c.fail("act", f'"{target}" is itself a retraction; log the act again instead')
+        elif target in ctx.retracted:
+            c.fail("act", f'"{target}" is already withdrawn')
+    return {"act": target, "reason": c.text("reason")}
+
+
+def _phase(c: Checker, ctx: ActContext) -> dict:
+    return {"phase": c.choice("phase", PHASES)}
+
+
+_ACT_CHECKS = {
+    "offer": _offer,
+    "reaction": _reaction,
+    "tactic": _tactic,
+    "note": _note,
+    "approval_request": _approval_request,
+    "approval": _approval,
+    "agreement": _agreement,
+    "retract": _retract,
+    "phase": _phase,
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _terms(c: Checker, key: str, prep: Preparation, required: bool) -> dict[str, str] | None:
+    data = c.data.get(key)
+    if data is None:
+        return None
+    if not isinstance(data, dict) or (required and not data):
+        c.fail(key, "expected an object of issue: value with at least one issue")
+        return None
+    out = {}
+    for issue_key, raw in data.items():
+        if issue_key not in prep.issues:
+            c.fail(f"{key}.{issue_key}", f'"{issue_key}" is not an issue of this negotiation')
+            continue
+        value = c.number_value(f"{key}.{issue_key}", raw)
+        if value is not None:
+            out[issue_key] = dec_str(value)
+    return out
+
+
+def _tag(c: Checker, key: str) -> str | None:
+    value = c.text(key, required=True)
+    if value is not None and not KEY_RE.match(value):
+        c.fail(key, f'"{value}" must be a lower-case word such as flinch or nibble')
+        return None
+    return value
+
+
+def _member_ref(c: Checker, key: str, prep: Preparation) -> str | None:
+    name = c.text(key, required=True)
+    if name is not None and name not in prep.team:
+        c.fail(key, f'"{name}" is not on the team')
+        return None
+    return name
+
+
+def _issue_ref(c: Checker, key: str, prep: Preparation) -> Issue | None:
+    name = c.text(key, required=True)
+    if name is not None and name not in prep.issues:
+        c.fail(key, f'"{name}" is not an issue of this negotiation')
+        return None
+    return prep.issues.get(name) if name else None
+
+
+def _act_ref(c: Checker, key: str, ctx: ActContext) -> str | None:
+    target = c.data.get(key)
+    if target is not None and target not in ctx.kinds:
+        c.fail(key, f"{_show(target)} is not an act logged before")
+        return None
+    return target
+
+
+def parse_time(c: Checker, key: str) -> datetime | None:
+    """An ISO-8601 time with an offset or Z at ``key``, returned in UTC."""
+    value = c.data.get(key)
+    try:
+        return parse_iso(value)
+    except ValueError as exc:
+        c.fail(key, str(exc))
+        return None
+
+
+def parse_iso(value: Any) -> datetime:
+    """Read an ISO-8601 time that names its offset (or Z) and return it in UTC."""
+    if not isinstance(value, str):
+        raise ValueError(f"{_show(value)} is not an ISO-8601 time")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f'"{value}" is not an ISO-8601 time') from None
+    if parsed.tzinfo is None:
+        raise ValueError(f'"{value}" has no offset or Z; say which time zone it is in')
+    return parsed.astimezone(UTC)
+
+
+def format_time(value: datetime) -> str:
+    """UTC time as ISO-8601 with Z, to the second or microsecond as needed."""
+    text = value.astimezone(UTC).isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def _drop_none(data: dict) -> dict:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a text", bool: "true/false"}.get(
+        type(value), "a number" if isinstance(value, (int, float, Decimal)) else "null"
+    )
+
+

@@ -1,0 +1,274 @@
+"""The one command path: every change to a negotiation goes through a ``Unit`` of work.
+
+The GUI, the CLI and the scenario importer all call these methods (through ``Workspace``). Each call
+validates with ``app.rules`` and raises ``InvalidInput`` naming the field, then appends to the
+journal in the caller's write transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from app import journal, rules
+from app.domain import MEETING_KINDS, Act, Preparation
+from app.errors import InvalidInput, NotFound
+from app.rules import Problem
+from app.state import apply
+
+
+@dataclass
+class NegState:
+    """What the services keep of one negotiation between calls, refreshed from the journal."""
+
+    id: int
+    last_seq: int = 0
+    prep: Preparation = field(default_factory=Preparation)
+    ctx: rules.ActContext | None = None
+    meeting_acts: int = 0
+    by_author: dict[str, list[Act]] = field(default_factory=dict)  # standing acts, for undo
+
+    def __post_init__(self) -> None:
+        self.ctx = rules.ActContext(self.prep)
+
+    def take(self, act: Act) -> None:
+        """Account for one act appended to this negotiation's journal."""
+        apply(self.prep, act)
+        if act.kind in MEETING_KINDS:
+            self.meeting_acts += 1
+            self.ctx.remember(act.id, act.kind, act.payload)
+        if act.kind == "retract":
+            target = act.payload["act"]
+            for name, own in self.by_author.items():
+                self.by_author[name] = [a for a in own if a.id != target]
+        else:
+            self.by_author.setdefault(act.by, []).append(act)
+        self.last_seq = act.seq
+
+
+class Unit:
+    """One write transaction against the workspace, with the negotiation states it has touched."""
+
+    def __init__(self, conn: Connection, states: dict[int, NegState], auto_ids: bool = True):
+        self.conn = conn
+        self.states = states
+        self.auto_ids = auto_ids
+        self.touched: set[int] = set()
+
+    # --- state ----------------------------------------------------------------------------------
+
+    def state(self, negotiation: int) -> NegState:
+        """The negotiation's state, brought up to date with the journal inside this transaction."""
+        st = self.states.get(negotiation)
+        if st is None:
+            exists = self.conn.exec_driver_sql(
+                "SELECT 1 FROM negotiation WHERE id = ?", (negotiation,)).first()
+            if not exists:
+                raise NotFound(f"negotiation {negotiation} is not in this workspace")
+            st = self.states[negotiation] = NegState(negotiation)
+        self.touched.add(negotiation)
+        for act in journal.acts_of(self.conn, negotiation, after=st.last_seq):
+            st.take(act)
+        return st
+
+    def _append(self, st: NegState, kind: str, by: str, payload: dict, *, at: datetime | None = None,
+                act_id: str | None = None, role: str | None = None) -> Act:
+        if role is None:
+            member = st.prep.team.get(by)
+            if member is None:
+                raise InvalidInput([Problem("by", f'"{by}" is not on the team')])
+            role = member.role
+        meeting = st.prep.current_meeting()
+        act = journal.append(
+            self.conn, negotiation=st.id, meeting=meeting.number if meeting else None,
+            act_id=act_id, kind=kind, by=by, role=role, at=at or datetime.now(UTC),
+            payload=payload)
+        st.take(act)
+        return act
+
+    # --- the negotiation ------------------------------------------------------------------------
+
+    def create_negotiation(self, data: dict, by: str, role: str = "lead",
+                           at: datetime | None = None) -> int:
+        """A new negotiation; its creator joins the team in ``role``."""
+        payload, problems = rules.check_negotiation(data)
+        member, member_problems = rules.check_member({"name": by, "role": role})
+        problems += [p.under("by") for p in member_problems]
+        if problems:
+            raise InvalidInput(problems)
+        now = rules.format_time(at or datetime.now(UTC))
+        cur = self.conn.exec_driver_sql(
+            "INSERT INTO negotiation (uid, title, supplier, created) VALUES (?, ?, ?, ?)",
+            (uuid.uuid4().hex, payload["title"], payload["supplier"], now))
+        st = self.states[cur.lastrowid] = NegState(cur.lastrowid)
+        self.touched.add(st.id)
+        self._append(st, "negotiation", by, payload, at=at, role=role)
+        self._append(st, "member", by, member, at=at, role=role)
+        return st.id
+
+    def update_negotiation(self, negotiation: int, by: str, data: dict) -> Act:
+        """Change the header: title, supplier, category, currency, situation."""
+        st = self.state(negotiation)
+        payload, problems = rules.check_negotiation(data)
+        if problems:
+            raise InvalidInput(problems)
+        self.conn.exec_driver_sql("UPDATE negotiation SET title = ?, supplier = ? WHERE id = ?",
+                                  (payload["title"], payload["supplier"], negotiation))
+        return self._append(st, "negotiation", by, payload)
+
+    # --- preparation ----------------------------------------------------------------------------
+
+    def set_issue(self, negotiation: int, by: str, data: dict, at: datetime | None = None) -> Act:
+        """Add an issue or change one (by its key)."""
+        st = self.state(negotiation)
+        issue, problems = rules.check_issue(data)
+        if problems:
+            raise InvalidInput(problems)
+        return self._append(st, "issue", by, rules.issue_payload(issue), at=at)
+
+    def remove_issue(self, negotiation: int, by: str, key: str) -> Act:
+        """Remove an issue; only before the first meeting, after which it has a history."""
+        st = self.state(negotiation)
+        if key not in st.prep.issues:
+            raise NotFound([Problem("key", f'"{key}" is not an issue of this negotiation')])
+        if st.prep.meetings:
+            raise InvalidInput([Problem("key", f'"{key}" was negotiated in a meeting already; '
+                                               "it can no longer be removed")])
+        return self._append(st, "issue_removed", by, {"key": key})
+
+    def order_issues(self, negotiation: int, by: str, keys: list[str]) -> Act:
+        """Put the issues in this order (the console shows them so)."""
+        st = self.state(negotiation)
+        if sorted(keys) != sorted(st.prep.issues):
+            raise InvalidInput([Problem("keys", "must list every issue exactly once")])
+        return self._append(st, "issue_order", by, {"keys": list(keys)})
+
+    def set_batna(self, negotiation: int, by: str, data: dict, at: datetime | None = None) -> Act:
+        """Our BATNA and our estimate of theirs."""
+        return self._prep_edit(negotiation, by, "batna", rules.check_batna(data), at)
+
+    def set_leverage(self, negotiation: int, by: str, data: dict,
+                     at: datetime | None = None) -> Act:
+        """What we bring and what they bring."""
+        return self._prep_edit(negotiation, by, "leverage", rules.check_leverage(data), at)
+
+    def set_member(self, negotiation: int, by: str, data: dict, at: datetime | None = None) -> Act:
+        """Add a member to the team or change their role."""
+        return self._prep_edit(negotiation, by, "member", rules.check_member(data), at)
+
+    def remove_member(self, negotiation: int, by: str, name: str) -> Act:
+        """Take a member off the team (their acts stay in the journal)."""
+        st = self.state(negotiation)
+        if name not in st.prep.team:
+            raise NotFound([Problem("name", f'"{name}" is not on the team')])
+        return self._append(st, "member_removed", by, {"name": name})
+
+    def set_authority(self, negotiation: int, by: str, data: dict,
+                      at: datetime | None = None) -> Act:
+        """A member's limit on an issue (``limit`` None removes it)."""
+        st = self.state(negotiation)
+        if isinstance(data, dict) and data.get("limit") is None and "limit" in data:
+            checked = rules.check_authority({**data, "limit": "0"}, st.prep)
+            payload = {**checked[0], "limit": None}
+            problems = [p for p in checked[1] if p.path != "limit"]
+            return self._prep_edit(negotiation, by, "authority", (payload, problems), at)
+        return self._prep_edit(negotiation, by, "authority", rules.check_authority(data, st.prep),
+                               at)
+
+    def set_plan(self, negotiation: int, by: str, data: dict, at: datetime | None = None) -> Act:
+        """The concession ladder of an issue (no steps removes it)."""
+        st = self.state(negotiation)
+        return self._prep_edit(negotiation, by, "plan", rules.check_plan(data, st.prep), at)
+
+    def _prep_edit(self, negotiation: int, by: str, kind: str,
+                   checked: tuple[dict, list[Problem]], at: datetime | None) -> Act:
+        payload, problems = checked
+        if problems:
+            raise InvalidInput(problems)
+        return self._append(self.state(negotiation), kind, by, payload, at=at)
+
+    # --- meetings -------------------------------------------------------------------------------
+
+    def start_meeting(self, negotiation: int, by: str, title: str | None = None,
+                      at: datetime | None = None) -> Act:
+        """Open a meeting; acts logged until it ends belong to it."""
+        st = self.state(negotiation)
+        if st.prep.current_meeting() is not None:
+            self.end_meeting(negotiation, by, at=at)
+        started = at or datetime.now(UTC)
+        title = (title or "").strip() or f"Meeting {len(st.prep.meetings) + 1}"
+        return self._append(st, "meeting_start", by,
+                            {"title": title, "started": rules.format_time(started)}, at=started)
+
+    def end_meeting(self, negotiation: int, by: str, at: datetime | None = None) -> Act:
+        """Close the meeting in progress."""
+        st = self.state(negotiation)
+        if st.prep.current_meeting() is None:
+            raise InvalidInput("no meeting is in progress")
+        return self._append(st, "meeting_end", by, {}, at=at)
+
+    # --- meeting acts ---------------------------------------------------------------------------
+
+    def log(self, negotiation: int, by: str, kind: str, payload: dict, *,
+            at: datetime | None = None, act_id: str | None = None) -> Act:
+        """Validate and append one meeting act (offer, reaction, tactic, note, approval…)."""
+        st = self.state(negotiation)
+        data = {**payload, "kind": kind, "by": by,
+                "at": rules.format_time(at or datetime.now(UTC))}
+        if act_id is not None:
+            data["id"] = act_id
+        envelope, problems = rules.check_envelope(data, st.ctx)
+        if kind in rules.ACT_FIELDS:
+            clean, more = rules.check_act(kind, data, st.ctx)
+            problems += more
+        if problems:
+            raise InvalidInput(problems)
+        if act_id is None and self.auto_ids:
+            act_id = self._next_id(st)
+        if st.prep.current_meeting() is None:
+            self.start_meeting(negotiation, by, at=envelope["at"])
+        return self._append(st, kind, by, clean, at=envelope["at"], act_id=act_id)
+
+    def _next_id(self, st: NegState) -> str:
+        n = st.meeting_acts + 1
+        candidate = f"a{n}"
+        while candidate in st.ctx.kinds:
+            n += 1
+            candidate = f"a{n}"
+        return candidate
+
+    def retract(self, negotiation: int, by: str, act_id: str, reason: str | None = None) -> Act:
+        """Withdraw an earlier act; it stays in the journal, marked withdrawn."""
+        payload = {"act": act_id}
+        if reason:
+            payload["reason"] = reason
+        return self.log(negotiation, by, "retract", payload)
+
+    def undo(self, negotiation: int, by: str) -> Act:
+        """Withdraw ``by``'s own last standing meeting act."""
+        st = self.state(negotiation)
+        own = [a for a in st.by_author.get(by, []) if a.kind in MEETING_KINDS and a.id]
+        if not own:
+            raise InvalidInput(f"{by} has no act of their own to undo")
+        return self.retract(negotiation, by, own[-1].id, "undone")
+
+    def negotiation_ids(self) -> list[int]:
+        """Every negotiation in the workspace."""
+        return [r[0] for r in self.conn.exec_driver_sql("SELECT id FROM negotiation ORDER BY id")]
+
+
+def describe(kind: str, payload: dict[str, Any]) -> str:
+    """A one-line human summary of an act's payload, for lists and the CLI."""
+    if kind in ("offer", "agreement"):
+        terms = " ".join(f"{k} {v}" for k, v in payload.get("terms", {}).items())
+        head = payload.get("side", "final" if payload.get("final") else "tentative")
+        asks = payload.get("asks")
+        return f"{head}: {terms}" + (f" — asks {asks}" if asks else "")
+    for key in ("tag", "tactic", "text", "phase", "title", "key", "name", "act"):
+        if key in payload:
+            return str(payload[key])
+    return ", ".join(f"{k}={v}" for k, v in payload.items())

@@ -1,0 +1,1 @@
+"""Caucus console (Qt). Imports app; app never imports this package."""
