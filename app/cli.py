@@ -1,0 +1,326 @@
+"""``caucus`` on the command line. With no subcommand it opens the console.
+
+Errors go to stderr: exit code 2 for bad input, 1 for other failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from app import __version__, scenario
+from app.errors import CaucusError, InvalidInput
+from app.workspace import Workspace
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(name: str) -> Callable:
+    """Register a subcommand handler."""
+
+    def register(fn: Callable[[argparse.Namespace], int]) -> Callable:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: global options and every subcommand."""
+    help_ws = "workspace file (default: $CAUCUS_WORKSPACE or the user data folder)"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS, help=help_ws)
+    parser = argparse.ArgumentParser(prog="caucus",
+                                     description="Caucus: the negotiation team's console.")
+    parser.add_argument("--workspace", metavar="PATH", help=help_ws)
+    parser.add_argument("--version", action="version", version=f"caucus {__version__}")
+    parser.add_argument("--role", choices=["lead", "sme", "observer", "approver"])
+    parser.add_argument("--as", dest="member", metavar="NAME", help="who you are on the team")
+    parser.add_argument("--negotiation", metavar="TITLE_OR_ID")
+    parser.add_argument("--smoke", action="store_true", help="open the window offscreen and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", parents=[common], help="import a scenario file")
+    p.add_argument("file")
+    p = sub.add_parser("export", parents=[common], help="export a negotiation")
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
+    p.add_argument("--scenario", metavar="FILE", help="write the scenario JSON")
+    p = sub.add_parser("list", parents=[common], help="list the negotiations")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("analyze", parents=[common], help="print the analysis of a negotiation")
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
+    p.add_argument("--json", action="store_true", help="print caucus-analysis/1 JSON")
+    p.add_argument("--at", metavar="TIME_OR_SEQ", help="analyse the journal as it stood then")
+    p = sub.add_parser("log", parents=[common], help="append one act",
+                       description=LOG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
+    p.add_argument("--as", dest="member", metavar="NAME", required=True)
+    p.add_argument("--id", dest="act_id", metavar="ID", help="the act's id (default: a<n>)")
+    p.add_argument("--at", metavar="TIME", help="ISO-8601 time (default: now)")
+    p.add_argument("--json", dest="payload_json", metavar="OBJECT", help="the payload as JSON")
+    p.add_argument("kind")
+    p.add_argument("fields", nargs="*")
+    p = sub.add_parser("timeline", parents=[common], help="print the journal of a negotiation")
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
+    p.add_argument("--json", action="store_true")
+    sub.add_parser("verify", parents=[common], help="check the file and the journal")
+    sub.add_parser("demo", parents=[common], help="add the demo negotiation to the workspace")
+    return parser
+
+
+LOG_HELP = """examples:
+  caucus log --as "Dana Whitfield" offer them price=0.93 payment=45
+  caucus log --as "Dana Whitfield" offer us price=0.81 term=18 asks rebate=2
+  caucus log --as "Oli Park" reaction flinch note="leaned back"
+  caucus log --as "Oli Park" tactic anchoring
+  caucus log --as "Sam Ortiz" note fact "Index down 4%" issue=price
+  caucus log --as "Dana Whitfield" approval_request price 0.87 note="with 60 days"
+  caucus log --as "Priya Raman" approval a14 true note="ok"
+  caucus log --as "Dana Whitfield" agreement final price=0.868 term=24
+  caucus log --as "Dana Whitfield" retract a5 reason="typo"
+  caucus log --as "Dana Whitfield" phase bargaining"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``caucus`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_console(args)
+        return COMMANDS[args.command](args)
+    except CaucusError as exc:
+        _report(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _report(exc: CaucusError) -> None:
+    if isinstance(exc, InvalidInput) and len(exc.problems) > 1:
+        print(f"caucus: {len(exc.problems)} problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+    else:
+        print(f"caucus: {exc}", file=sys.stderr)
+
+
+def _open_console(args: argparse.Namespace) -> int:
+    try:
+        from ui.main import run  # noqa: PLC0415 - the console is optional for scripts
+    except ImportError as exc:
+        print(f"caucus: the console cannot start: {exc}", file=sys.stderr)
+        return 1
+    return run(args)
+
+
+def open_workspace(args: argparse.Namespace, read_only: bool = False) -> Workspace:
+    """The workspace named by ``--workspace`` (or the default one)."""
+    return Workspace(args.workspace, read_only=read_only)
+
+
+def emit(data: Any) -> None:
+    """Print JSON to stdout."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
+    sys.stdout.write("\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    raise TypeError(type(value).__name__)
+
+
+@command("import")
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a scenario file as a new negotiation, atomically."""
+    data = scenario.load(args.file)
+    with open_workspace(args) as ws:
+        with ws.unit(auto_ids=False) as unit:
+            negotiation = scenario.import_scenario(unit, data)
+        acts = len(ws.acts(negotiation))
+        title = ws.preparation(negotiation).title
+    print(f"imported \"{title}\" as negotiation {negotiation} ({acts} acts)")
+    return 0
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a negotiation out as a scenario file."""
+    if not args.scenario:
+        raise InvalidInput("say what to write: --scenario FILE")
+    with open_workspace(args, read_only=True) as ws:
+        data = scenario.export_scenario(ws.acts(ws.find(args.negotiation)))
+    scenario.write_json(args.scenario, data)
+    print(f"wrote {args.scenario}")
+    return 0
+
+
+@command("list")
+def cmd_list(args: argparse.Namespace) -> int:
+    """List the negotiations in the workspace."""
+    with open_workspace(args, read_only=True) as ws:
+        found = ws.negotiations()
+    if args.json:
+        emit([n.as_json() for n in found])
+    else:
+        for n in found:
+            print(f"{n.id:>4}  {n.title}  ({n.supplier}; {n.acts} acts)")
+    return 0
+
+
+@command("analyze")
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Print the analysis of a negotiation (optionally as it stood at a moment)."""
+    from app.analysis import analyze
+
+    with open_workspace(args, read_only=True) as ws:
+        acts = ws.acts(ws.find(args.negotiation))
+    if args.at:
+        acts = cut(acts, args.at)
+    result = analyze(acts)
+    if args.json:
+        emit(result)
+    else:
+        for alert in result.get("alerts", []):
+            print(f"[{alert['kind']}] {alert.get('act')}: {alert.get('message')}")
+    return 0
+
+
+def cut(acts: list, at: str) -> list:
+    """The acts up to a sequence number (an integer) or a time (ISO-8601)."""
+    from app.rules import parse_iso
+
+    if at.isdigit():
+        return [a for a in acts if a.seq <= int(at)]
+    try:
+        moment = parse_iso(at)
+    except ValueError as exc:
+        raise InvalidInput(f"--at: {exc}") from None
+    return [a for a in acts if a.at <= moment]
+
+
+@command("log")
+def cmd_log(args: argparse.Namespace) -> int:
+    """Append one act from the command line."""
+    from app.rules import parse_iso
+
+    payload = parse_log_fields(args.kind, args.fields)
+    if args.payload_json:
+        payload.update(scenario.loads(args.payload_json))
+    at = None
+    if args.at:
+        try:
+            at = parse_iso(args.at)
+        except ValueError as exc:
+            raise InvalidInput(f"--at: {exc}") from None
+    with open_workspace(args) as ws:
+        act = ws.log(ws.find(args.negotiation), args.member, args.kind, payload, at=at,
+                     act_id=args.act_id)
+    print(f"logged {act.id or act.seq} (seq {act.seq})")
+    return 0
+
+
+POSITIONAL = {
+    "offer": ["side"],
+    "reaction": ["tag", "note"],
+    "tactic": ["tactic", "note"],
+    "note": ["topic", "text"],
+    "approval_request": ["issue", "value", "note"],
+    "approval": ["request", "granted", "note"],
+    "agreement": ["final"],
+    "retract": ["act", "reason"],
+    "phase": ["phase"],
+}
+
+
+def parse_log_fields(kind: str, fields: Sequence[str]) -> dict[str, Any]:
+    """Turn ``side key=value … asks key=value`` words into an act payload."""
+    payload: dict[str, Any] = {}
+    names = list(POSITIONAL.get(kind, []))
+    target = "terms"
+    for word in fields:
+        if word in ("ask", "asks") and kind == "offer":
+            target = "asks"
+        elif "=" in word:
+            key, value = word.split("=", 1)
+            if kind in ("offer", "agreement") and key not in ("note",):
+                payload.setdefault(target, {})[key] = value
+            else:
+                payload[key] = _scalar(value)
+        elif names:
+            payload[names.pop(0)] = _scalar(word)
+        else:
+            raise InvalidInput(f'"{word}": expected key=value')
+    if kind == "agreement" and "final" in payload:
+        payload["final"] = payload["final"] in (True, "final")
+    return payload
+
+
+def _scalar(text: str) -> Any:
+    return {"true": True, "false": False, "yes": True, "no": False}.get(text.lower(), text)
+
+
+@command("timeline")
+def cmd_timeline(args: argparse.Namespace) -> int:
+    """Print every act of a negotiation, withdrawn ones marked."""
+    from app.scenario import act_object
+    from app.services import describe
+
+    with open_workspace(args, read_only=True) as ws:
+        acts = ws.acts(ws.find(args.negotiation))
+    withdrawn = {a.payload.get("act") for a in acts if a.kind == "retract"}
+    rows = [{"seq": a.seq, "meeting": a.meeting, "role": a.role, **act_object(a),
+             "withdrawn": a.id is not None and a.id in withdrawn} for a in acts]
+    if args.json:
+        emit(rows)
+    else:
+        for a, row in zip(acts, rows, strict=True):
+            mark = " (withdrawn)" if row["withdrawn"] else ""
+            print(f"{a.seq:>6} {row['at']} {a.by} [{a.role}] {a.kind}: "
+                  f"{describe(a.kind, a.payload)}{mark}")
+    return 0
+
+
+@command("verify")
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check the file's integrity and the journal's continuity; exit 1 on a problem."""
+    from app.verify import verify
+
+    with open_workspace(args, read_only=True) as ws:
+        problems = verify(ws)
+    for problem in problems:
+        print(f"caucus: {problem}", file=sys.stderr)
+    if not problems:
+        print("ok: file and journal are intact")
+    return 1 if problems else 0
+
+
+@command("demo")
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Add the demo negotiation (once) to the workspace."""
+    data = scenario.load(demo_path())
+    with open_workspace(args) as ws:
+        title = data["negotiation"]["title"]
+        if any(n.title == title for n in ws.negotiations()):
+            print(f'the demo "{title}" is already in {ws.path}')
+            return 0
+        with ws.unit(auto_ids=False) as unit:
+            negotiation = scenario.import_scenario(unit, data)
+    print(f'added the demo "{title}" as negotiation {negotiation} in {ws.path}')
+    return 0
+
+
+def demo_path() -> Path:
+    """The demo scenario shipped in ``resources/``."""
+    from app.resources import resource
+
+    return resource("demo-scenario.json")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

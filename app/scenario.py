@@ -1,0 +1,278 @@
+"""Scenario files (``caucus-scenario/1``): atomic import through the services, and export back.
+
+Import runs every item through the same service call the console uses, inside one transaction,
+collecting each refusal under its JSON path; if anything was refused the transaction is rolled back
+and every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from app.domain import MEETING_KINDS, Act, Preparation
+from app.errors import InvalidInput
+from app.numbers import dec_str
+from app.numbers import show_value as _show
+from app.rules import Problem, format_time, issue_payload, parse_iso
+from app.services import Unit
+from app.state import fold
+
+FORMAT = "caucus-scenario/1"
+TOP_KEYS = {"format", "negotiation", "issues", "batna", "leverage", "team", "authority", "plan",
+            "meetings"}
+MEETING_KEYS = {"title", "started", "acts"}
+
+
+def load(path: str | os.PathLike) -> Any:
+    """Read a scenario file; numbers become exact decimals. Malformed JSON is an ``InvalidInput``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: is not UTF-8 text") from None
+    return loads(text)
+
+
+def loads(text: str) -> Any:
+    """Parse scenario JSON text with numbers as ``Decimal``."""
+    try:
+        return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput([Problem("", f"not valid JSON: {exc.msg} at line {exc.lineno} "
+                                        f"column {exc.colno}")]) from None
+
+
+def import_scenario(unit: Unit, data: Any) -> int:
+    """Write the scenario into the unit's transaction; raise with every problem if any."""
+    problems = _shape_problems(data)
+    if not _walkable(data):
+        raise InvalidInput(problems)
+    importer = _Importer(unit, data)
+    negotiation = importer.run()
+    problems += importer.without_cascades()
+    if problems:
+        raise InvalidInput(problems)
+    return negotiation
+
+
+def _walkable(data: Any) -> bool:
+    """Whether the structure is sound enough to check item by item."""
+    if not isinstance(data, dict) or not isinstance(data.get("negotiation"), dict):
+        return False
+    lists = ("issues", "team", "authority", "plan", "meetings")
+    return all(isinstance(data.get(k, []), list) for k in lists) and bool(data.get("team"))
+
+
+def _shape_problems(data: Any) -> list[Problem]:
+    if not isinstance(data, dict):
+        return [Problem("", "a scenario is a JSON object")]
+    problems = [Problem(k, "unknown key") for k in data if k not in TOP_KEYS]
+    if data.get("format") != FORMAT:
+        problems.append(Problem("format", f'{_show(data.get("format"))} is not "{FORMAT}"'))
+    for key in ("negotiation", "issues", "team"):
+        if key not in data:
+            problems.append(Problem(key, "is required"))
+    for key in ("issues", "team", "authority", "plan", "meetings"):
+        if key in data and not isinstance(data[key], list):
+            problems.append(Problem(key, "expected a list"))
+    for key in ("issues", "team"):
+        if isinstance(data.get(key), list) and not data[key]:
+            problems.append(Problem(key, "needs at least one entry"))
+    problems += _duplicates(data.get("issues"), "issues", "key")
+    problems += _duplicates(data.get("team"), "team", "name")
+    return problems
+
+
+def _duplicates(items: Any, path: str, key: str) -> list[Problem]:
+    seen: set[Any] = set()
+    problems = []
+    for n, item in enumerate(items if isinstance(items, list) else []):
+        value = item.get(key) if isinstance(item, dict) else None
+        if isinstance(value, str) and value in seen:
+            problems.append(Problem(f"{path}[{n}].{key}", f'"{value}" appears twice'))
+        seen.add(value if isinstance(value, str) else None)
+    return problems
+
+
+class _Importer:
+    """Walks a scenario, calling the services and gathering refusals by path."""
+
+    def __init__(self, unit: Unit, data: dict):
+        self.unit = unit
+        self.data = data
+        self.problems: list[Problem] = []
+        team = [m for m in data["team"] if isinstance(m, dict)]
+        leads = [m for m in team if m.get("role") == "lead"] or team
+        self.author = leads[0] if leads else {"name": None, "role": None}
+        self.negotiation = 0
+
+    def attempt(self, path: str, call, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except InvalidInput as exc:
+            self.problems += [p.under(path) for p in exc.problems]
+            return None
+
+    def without_cascades(self) -> list[Problem]:
+        """The problems, less those that only repeat that a refused issue or member is unknown."""
+        refused = {str(item.get(key)) for section, key in (("issues", "key"), ("team", "name"))
+                   for n, item in enumerate(self.data.get(section, []))
+                   if isinstance(item, dict)
+                   and any(p.path.startswith(f"{section}[{n}]") for p in self.problems)}
+        echoes = {f'"{name}" is not an issue of this negotiation' for name in refused}
+        echoes |= {f'"{name}" is not on the team' for name in refused}
+        return [p for p in self.problems if p.message not in echoes]
+
+    def run(self) -> int:
+        u, by = self.unit, self.author.get("name")
+        start = self._first_time()
+        neg = self.attempt("negotiation", u.create_negotiation, self.data["negotiation"],
+                           by, self.author.get("role") or "lead", at=start)
+        if neg is None:
+            if not isinstance(by, str):
+                self.problems.append(Problem("team[0].name", "is required"))
+            return 0
+        self.negotiation = neg
+        for n, member in enumerate(self.data["team"]):
+            if isinstance(member, dict) and member.get("name") == by:
+                continue
+            self.attempt(f"team[{n}]", u.set_member, neg, by, member, at=start)
+        for n, issue in enumerate(self.data["issues"]):
+            self.attempt(f"issues[{n}]", u.set_issue, neg, by, issue, at=start)
+        if "batna" in self.data:
+            self.attempt("batna", u.set_batna, neg, by, self.data["batna"], at=start)
+        if "leverage" in self.data:
+            self.attempt("leverage", u.set_leverage, neg, by, self.data["leverage"], at=start)
+        for n, item in enumerate(self.data.get("authority", [])):
+            self.attempt(f"authority[{n}]", u.set_authority, neg, by, item, at=start)
+        for n, item in enumerate(self.data.get("plan", [])):
+            self.attempt(f"plan[{n}]", u.set_plan, neg, by, item, at=start)
+        for n, meeting in enumerate(self.data.get("meetings", [])):
+            self._meeting(f"meetings[{n}]", meeting)
+        return neg
+
+    def _first_time(self):
+        for meeting in self.data.get("meetings") or []:
+            if isinstance(meeting, dict):
+                try:
+                    return parse_iso(meeting.get("started"))
+                except ValueError:
+                    return None
+        return None
+
+    def _meeting(self, path: str, meeting: Any) -> None:
+        if not isinstance(meeting, dict):
+            self.problems.append(Problem(path, "expected an object"))
+            return
+        self.problems += [Problem(f"{path}.{k}", "unknown key") for k in meeting
+                          if k not in MEETING_KEYS]
+        try:
+            started = parse_iso(meeting.get("started"))
+        except ValueError as exc:
+            self.problems.append(Problem(f"{path}.started", str(exc)))
+            return
+        acts = meeting.get("acts", [])
+        if not isinstance(acts, list):
+            self.problems.append(Problem(f"{path}.acts", "expected a list"))
+            return
+        by = self.author["name"]
+        self.attempt(path, self.unit.start_meeting, self.negotiation, by,
+                     meeting.get("title") or "", at=started)
+        last = started
+        for n, act in enumerate(acts):
+            logged = self._act(f"{path}.acts[{n}]", act)
+            last = logged.at if logged else last
+        self.attempt(path, self.unit.end_meeting, self.negotiation, by, at=last)
+
+    def _act(self, path: str, act: Any) -> Act | None:
+        if not isinstance(act, dict):
+            self.problems.append(Problem(path, "expected an object"))
+            return None
+        try:
+            at = parse_iso(act.get("at"))
+        except ValueError as exc:
+            self.problems.append(Problem(f"{path}.at", str(exc)))
+            at = None
+        fields = {k: v for k, v in act.items() if k not in ("id", "at", "by", "kind")}
+        return self.attempt(path, self.unit.log, self.negotiation, act.get("by"),
+                            act.get("kind"), fields, at=at, act_id=act.get("id"))
+
+
+def export_scenario(acts: list[Act]) -> dict[str, Any]:
+    """The scenario object of a negotiation's journal (preparation as it stands, every meeting)."""
+    prep = fold(acts)
+    out: dict[str, Any] = {"format": FORMAT, "negotiation": _negotiation(prep)}
+    out["issues"] = [issue_payload(i) for i in prep.issues.values()]
+    if prep.batna:
+        out["batna"] = dict(prep.batna)
+    if prep.leverage:
+        out["leverage"] = {k: list(v) for k, v in prep.leverage.items()}
+    out["team"] = [{"name": m.name, "role": m.role} for m in prep.team.values()]
+    if prep.authority:
+        out["authority"] = [{"member": m, "issue": i, "limit": dec_str(v)}
+                            for (m, i), v in prep.authority.items()]
+    if prep.plan:
+        out["plan"] = [{"issue": p.issue, "steps": [dec_str(s) for s in p.steps],
+                        "asks": list(p.asks)} for p in prep.plan.values()]
+    meetings = _meetings(acts, prep)
+    if meetings:
+        out["meetings"] = meetings
+    return out
+
+
+def _negotiation(prep: Preparation) -> dict[str, Any]:
+    head: dict[str, Any] = {"title": prep.title, "supplier": prep.supplier}
+    if prep.category:
+        head["category"] = prep.category
+    if prep.currency:
+        head["currency"] = prep.currency
+    if prep.situation:
+        head["situation"] = dict(prep.situation)
+    return head
+
+
+def _meetings(acts: list[Act], prep: Preparation) -> list[dict[str, Any]]:
+    out = [{"title": m.title, "started": format_time(m.started), "acts": []}
+           for m in prep.meetings]
+    for act in acts:
+        if act.kind in MEETING_KINDS and act.meeting:
+            out[act.meeting - 1]["acts"].append(act_object(act))
+    return out
+
+
+def act_object(act: Act) -> dict[str, Any]:
+    """An act as the scenario format writes it."""
+    obj: dict[str, Any] = {}
+    if act.id is not None:
+        obj["id"] = act.id
+    obj.update({"at": format_time(act.at), "by": act.by, "kind": act.kind})
+    obj.update(act.payload)
+    return obj
+
+
+def write_json(path: str | os.PathLike, data: Any) -> None:
+    """Write JSON atomically: a temporary file beside the target, flushed, then renamed over it."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=2, default=_json_default)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
