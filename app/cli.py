@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--negotiation", metavar="TITLE_OR_ID")
     p.add_argument("--json", action="store_true")
     sub.add_parser("verify", parents=[common], help="check the file and the journal")
+    p = sub.add_parser("screenshot", parents=[common], help="render a role's window to a PNG")
+    p.add_argument("--role", required=True, choices=["lead", "sme", "observer", "approver"])
+    p.add_argument("--out", required=True, metavar="FILE.png")
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
+    p.add_argument("--as", dest="member", metavar="NAME")
+    p.add_argument("--room-safe", action="store_true", help="with confidential figures hidden")
     sub.add_parser("demo", parents=[common], help="add the demo negotiation to the workspace")
     return parser
 
@@ -86,12 +92,19 @@ LOG_HELP = """examples:
   caucus log --as "Dana Whitfield" phase bargaining"""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``caucus`` console script."""
+GUI_COMMANDS = (None, "screenshot")
+
+
+def main(argv: Sequence[str] | None = None, gui: Callable | None = None) -> int:
+    """Entry point. ``gui`` runs the console commands; ``ui.launcher`` passes it (app cannot)."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command is None:
-            return _open_console(args)
+        if args.command in GUI_COMMANDS:
+            if gui is None:
+                print("caucus: the console is not available here; run the `caucus` program",
+                      file=sys.stderr)
+                return 1
+            return gui(args)
         return COMMANDS[args.command](args)
     except CaucusError as exc:
         _report(exc)
@@ -107,15 +120,6 @@ def _report(exc: CaucusError) -> None:
             print(f"  {problem}", file=sys.stderr)
     else:
         print(f"caucus: {exc}", file=sys.stderr)
-
-
-def _open_console(args: argparse.Namespace) -> int:
-    try:
-        from ui.main import run  # noqa: PLC0415 - the console is optional for scripts
-    except ImportError as exc:
-        print(f"caucus: the console cannot start: {exc}", file=sys.stderr)
-        return 1
-    return run(args)
 
 
 def open_workspace(args: argparse.Namespace, read_only: bool = False) -> Workspace:

@@ -355,7 +355,7 @@ ACT_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "offer": ({"side", "terms", "asks"}, {"side", "terms"}),
     "reaction": ({"tag", "note", "about"}, {"tag"}),
     "tactic": ({"tactic", "note", "about"}, {"tactic"}),
-    "note": ({"text", "topic", "issue"}, {"text", "topic"}),
+    "note": ({"text", "topic", "issue", "about"}, {"text", "topic"}),
     "approval_request": ({"issue", "value", "note"}, {"issue", "value"}),
     "approval": ({"request", "granted", "note"}, {"request", "granted"}),
     "agreement": ({"terms", "final"}, {"terms", "final"}),
@@ -418,7 +418,7 @@ def _tactic(c: Checker, ctx: ActContext) -> dict:
 def _note(c: Checker, ctx: ActContext) -> dict:
     issue = _issue_ref(c, "issue", ctx.prep) if c.data.get("issue") is not None else None
     return {"text": c.text("text", required=True), "topic": c.choice("topic", TOPICS),
-            "issue": issue.key if issue else None}
+            "issue": issue.key if issue else None, "about": _act_ref(c, "about", ctx)}
 
 
 def _approval_request(c: Checker, ctx: ActContext) -> dict:

@@ -1,0 +1,174 @@
+"""``Session``: one member's live view of one negotiation, adapted to Qt signals.
+
+It polls the core's change feed on a timer, keeps the journal and the incremental analysis, and
+runs writes on a worker thread so that the UI thread never waits on another process's write lock.
+Panels receive the session and read from it; they never touch SQL or business rules.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from app.analysis import Analyzer
+from app.domain import MEETING_KINDS, PREP_KINDS, Act, Preparation
+from app.errors import CaucusError
+from app.feed import HEARTBEAT_S, ChangeFeed, Peer, Presence, connected
+from app.workspace import Workspace
+
+POLL_MS = 50
+
+
+class Session(QObject):
+    """The shared state every panel of one window reads, and the only way they write."""
+
+    acts_added = Signal(list)  # new Act records, in journal order
+    analysis_changed = Signal(dict)  # the caucus-analysis/1 object after those acts
+    preparation_changed = Signal()
+    presence_changed = Signal(list)  # list[Peer]
+    room_safe_changed = Signal(bool)
+    write_pending = Signal(int)  # how many writes are in flight
+    write_done = Signal(object)  # the Act (or other result) a write returned
+    write_failed = Signal(str)  # a message for the user; what they typed is kept by the panel
+    _finished = Signal(object, object)  # (result, error) from the worker thread
+
+    def __init__(self, workspace: Workspace, negotiation: int, member: str, role: str,
+                 poll_ms: int = POLL_MS, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ws, self.negotiation, self.member, self.role = workspace, negotiation, member, role
+        self.room_safe = False
+        self.acts: list[Act] = workspace.acts(negotiation)
+        self.analyzer = Analyzer()
+        self.analyzer.extend(self.acts)
+        self.analysis: dict = self.analyzer.result()
+        self.peers: list[Peer] = []
+        self._pending = 0
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caucus-write")
+        self._finished.connect(self._on_finished)
+        self.feed = ChangeFeed(workspace.store, after=self.last_seq, negotiation=negotiation)
+        self.presence = Presence(workspace.store, member, role, negotiation)
+        self._poll_timer = QTimer(self, interval=poll_ms, timeout=self.poll)
+        self._beat_timer = QTimer(self, interval=int(HEARTBEAT_S * 1000), timeout=self._beat)
+        self._beat()
+
+    def start(self) -> None:
+        """Begin following the workspace (timers run on the UI thread's event loop)."""
+        self._poll_timer.start()
+        self._beat_timer.start()
+
+    def close(self) -> None:
+        """Stop the timers, finish pending writes, leave the presence list."""
+        self._poll_timer.stop()
+        self._beat_timer.stop()
+        self._writer.submit(self._leave)
+        self._writer.shutdown(wait=True)
+        self.feed.close()
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @property
+    def prep(self) -> Preparation:
+        """The preparation as it stands."""
+        return self.ws.preparation(self.negotiation)
+
+    @property
+    def last_seq(self) -> int:
+        """The newest sequence number this session holds."""
+        return self.acts[-1].seq if self.acts else 0
+
+    def meeting_acts(self) -> list[Act]:
+        """The acts of the meeting kinds, in order."""
+        return [a for a in self.acts if a.kind in MEETING_KINDS]
+
+    def withdrawn(self) -> set[str]:
+        """Ids of the acts that a retract has withdrawn."""
+        return {a.payload.get("act") for a in self.acts if a.kind == "retract"}
+
+    @Slot()
+    def poll(self) -> None:
+        """Take in whatever other processes (or our writer) committed since the last poll."""
+        try:
+            new = self.feed.poll()
+        except CaucusError as exc:
+            self.write_failed.emit(str(exc))
+            return
+        if new:
+            self._take(new)
+
+    def _take(self, new: list[Act]) -> None:
+        self.acts.extend(new)
+        for act in new:
+            self.analyzer.add(act)
+        self.analysis = self.analyzer.result()
+        if any(a.kind in PREP_KINDS for a in new):
+            self.preparation_changed.emit()
+        self.acts_added.emit(new)
+        self.analysis_changed.emit(self.analysis)
+
+    def set_room_safe(self, on: bool) -> None:
+        """Hide (or show again) every confidential figure in the window."""
+        if on != self.room_safe:
+            self.room_safe = on
+            self.room_safe_changed.emit(on)
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def submit(self, command: str, *args: Any, **kwargs: Any) -> Future:
+        """Run a ``Workspace`` command for this member and negotiation on the writer thread.
+
+        ``write_done`` or ``write_failed`` follows on the UI thread; the new act then arrives
+        through the feed like anyone else's.
+        """
+        self._pending += 1
+        self.write_pending.emit(self._pending)
+        future = self._writer.submit(self._run, command, args, kwargs)
+        return future
+
+    def _run(self, command: str, args: tuple, kwargs: dict) -> Any:
+        try:
+            result = getattr(self.ws, command)(self.negotiation, self.member, *args, **kwargs)
+        except CaucusError as exc:
+            self._finished.emit(None, exc)
+            raise
+        except Exception as exc:  # a bug: say so, keep the window alive
+            self._finished.emit(None, exc)
+            raise
+        self._finished.emit(result, None)
+        return result
+
+    @Slot(object, object)
+    def _on_finished(self, result: Any, error: BaseException | None) -> None:
+        self._pending -= 1
+        self.write_pending.emit(self._pending)
+        if error is not None:
+            kind = "" if isinstance(error, CaucusError) else "unexpected error: "
+            self.write_failed.emit(f"{kind}{error}")
+            return
+        self.poll()
+        self.write_done.emit(result)
+
+    def log(self, kind: str, payload: dict) -> Future:
+        """Log a meeting act as this member."""
+        return self.submit("log", kind, payload)
+
+    # --- presence -------------------------------------------------------------------------------
+
+    def _beat(self) -> None:
+        self._writer.submit(self._beat_and_list)
+
+    def _beat_and_list(self) -> None:
+        try:
+            self.presence.beat()
+            peers = connected(self.ws.store)
+        except CaucusError:
+            return
+        self.peers = peers
+        self.presence_changed.emit(peers)
+
+    def _leave(self) -> None:
+        try:
+            self.presence.leave()
+        except CaucusError:
+            pass

@@ -1,0 +1,225 @@
+"""The main window: a header (negotiation, meeting, clock, who is connected, room-safe), the role's
+panel, and a status line. Meeting controls and the help overlay live here; panels do the rest."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import PHASES, ROLES
+from ui import theme
+from ui.session import Session
+from ui.widgets.help import HelpOverlay
+
+PANELS = {
+    "lead": "ui.panels.lead:LeadPanel",
+    "observer": "ui.panels.observer:ObserverPanel",
+    "sme": "ui.panels.sme:SmePanel",
+    "approver": "ui.panels.approver:ApproverPanel",
+}
+ROOM_SAFE_KEY = "F12"
+
+
+def panel_class(role: str) -> type:
+    """The panel class of a role (imported when first needed)."""
+    module, name = PANELS[role].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+class MainWindow(QMainWindow):
+    """One member's window on one negotiation."""
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.setStyleSheet(theme.STYLESHEET)
+        self.panels: dict[str, QWidget] = {}
+        self.stack = QStackedWidget()
+        self.header = Header(session)
+        central = QWidget()
+        box = QVBoxLayout(central)
+        box.setContentsMargins(8, 6, 8, 4)
+        box.addWidget(self.header)
+        box.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.help = HelpOverlay(central)
+        self._actions()
+        self.show_role(session.role)
+        session.write_failed.connect(lambda msg: self.statusBar().showMessage(msg, 15000))
+        session.write_pending.connect(self._pending)
+        session.room_safe_changed.connect(self._retitle)
+        session.preparation_changed.connect(self._retitle)
+        self._retitle()
+
+    # --- panels ---------------------------------------------------------------------------------
+
+    def show_role(self, role: str) -> None:
+        """Show the panel of ``role`` (built on first use)."""
+        if role not in self.panels:
+            panel = panel_class(role)(self.session)
+            self.panels[role] = panel
+            self.stack.addWidget(panel)
+        self.stack.setCurrentWidget(self.panels[role])
+        self.help.set_entries(self.shortcuts())
+        focus = getattr(self.panels[role], "focus_entry", None)
+        if focus:
+            focus()
+
+    def current_panel(self) -> QWidget:
+        """The panel on screen."""
+        return self.stack.currentWidget()
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """Every shortcut of the window and the current panel, for the help overlay."""
+        entries = [(a.shortcut().toString(), a.text().replace("&", ""))
+                   for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
+        panel = self.stack.currentWidget()
+        entries += list(getattr(panel, "shortcuts", lambda: [])())
+        return entries
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def _actions(self) -> None:
+        menu = self.menuBar()
+        meeting = menu.addMenu("&Meeting")
+        self._add(meeting, "Start meeting", "Ctrl+Shift+M", self._start_meeting)
+        self._add(meeting, "End meeting", "Ctrl+Shift+E", self._end_meeting)
+        phases = meeting.addMenu("Phase")
+        for n, phase in enumerate(PHASES, start=1):
+            self._add(phases, phase.capitalize(), f"Alt+{n}",
+                      lambda p=phase: self.session.log("phase", {"phase": p}))
+        view = menu.addMenu("&View")
+        self.room_safe_action = self._add(view, "Room-safe (hide confidential figures)",
+                                          ROOM_SAFE_KEY, self.session.set_room_safe)
+        self.room_safe_action.setCheckable(True)
+        self.session.room_safe_changed.connect(self.room_safe_action.setChecked)
+        self.header.room_safe.clicked.connect(self.session.set_room_safe)
+        view.addSeparator()
+        for n, role in enumerate(ROLES, start=1):
+            self._add(view, f"{role.capitalize()} panel", f"Ctrl+{n}",
+                      lambda r=role: self.show_role(r))
+        edit = menu.addMenu("&Edit")
+        self._add(edit, "Undo my last entry", "Ctrl+Z", lambda: self.session.submit("undo"))
+        helpm = menu.addMenu("&Help")
+        self._add(helpm, "Keyboard shortcuts", "F1", self.help.toggle)
+
+    def _add(self, menu, text: str, key: str, slot) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _start_meeting(self) -> None:
+        self.session.submit("start_meeting")
+
+    def _end_meeting(self) -> None:
+        if self.session.prep.current_meeting() is not None:
+            self.session.submit("end_meeting")
+
+    def _pending(self, count: int) -> None:
+        if count:
+            self.statusBar().showMessage(f"saving… ({count})")
+        else:
+            self.statusBar().showMessage("saved", 2000)
+
+    def _retitle(self, *_: object) -> None:
+        prep = self.session.prep
+        safe = " — ROOM-SAFE" if self.session.room_safe else ""
+        self.setWindowTitle(f"Caucus — {prep.title} — {self.session.member} "
+                            f"({self.session.role}){safe}")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self.help.setGeometry(self.centralWidget().rect())
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self.session.close()
+        super().closeEvent(event)
+
+
+class Header(QWidget):
+    """Negotiation and supplier, meeting and phase with its clock, who is connected, room-safe."""
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setFont(theme.scaled_font(self.font(), 1.3, bold=True))
+        self.meeting = QLabel()
+        self.phase = QComboBox()
+        self.phase.addItems(["—", *PHASES])
+        self.phase.setToolTip("Meeting phase (Alt+1 … Alt+6)")
+        self.phase.activated.connect(self._phase_chosen)
+        self.clock = QLabel()
+        self.clock.setFont(theme.scaled_font(self.font(), 1.2, bold=True))
+        self.people = QLabel()
+        self.people.setProperty("role", "muted")
+        self.room_safe = QPushButton(f"Room-safe ({ROOM_SAFE_KEY})")
+        self.room_safe.setObjectName("roomSafe")
+        self.room_safe.setCheckable(True)
+        self.room_safe.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        session.room_safe_changed.connect(self.room_safe.setChecked)
+        for w in (self.title, self.meeting, self.phase, self.clock):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.people)
+        row.addWidget(self.room_safe)
+        self.phase.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._tick = QTimer(self, interval=1000, timeout=self.refresh)
+        self._tick.start()
+        session.acts_added.connect(self.refresh)
+        session.presence_changed.connect(self._people)
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        """Redraw the title, meeting, phase and clock."""
+        prep = self.session.prep
+        self.title.setText(f"{prep.title}  ·  {prep.supplier}")
+        current = prep.current_meeting()
+        if current is None:
+            self.meeting.setText("no meeting in progress")
+            self.clock.setText("")
+        else:
+            self.meeting.setText(current.title)
+            elapsed = int((datetime.now(UTC) - current.started).total_seconds())
+            self.clock.setText(_clock(max(elapsed, 0)))
+        phase = next((a.payload["phase"] for a in reversed(self.session.acts)
+                      if a.kind == "phase"), "—")
+        self.phase.setCurrentText(phase)
+
+    def _phase_chosen(self, index: int) -> None:
+        phase = self.phase.itemText(index)
+        if phase in PHASES:
+            self.session.log("phase", {"phase": phase})
+
+    def _people(self, peers: list) -> None:
+        names = {}
+        for p in peers:
+            names.setdefault(p.member, set()).add(p.role)
+        self.people.setText("  ".join(f"● {m} ({', '.join(sorted(r))})"
+                                      for m, r in sorted(names.items())) or "only you")
+        self.people.setToolTip("\n".join(f"{p.member} — {p.role} on {p.host} (pid {p.pid})"
+                                         for p in peers))
+
+
+def _clock(seconds: int) -> str:
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
