@@ -1,0 +1,205 @@
+"""The incremental core: feeds meeting acts one at a time and keeps every trajectory and alert.
+
+``Engine`` knows the preparation (fixed for its lifetime) and sees only standing meeting acts, in
+journal order, each with the reference the analysis uses for it. All per-act work is O(issues in
+the act), so adding an act costs the same at act 10 and at act 10 000.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from app.analysis import alerts
+from app.domain import Act, Issue, Preparation
+from app.numbers import NotANumber, dec_str, parse_decimal
+
+Ref = str | int
+SINGLE_ISSUE_RUN = 3  # conceding offers in a row on one and the same issue before we say so
+
+
+@dataclass
+class Track:
+    """Everything known about one issue: both sides' trajectories, agreement and approvals."""
+
+    issue: Issue
+    ours: list[str] = field(default_factory=list)
+    theirs: list[str] = field(default_factory=list)
+    their_values: list[Decimal] = field(default_factory=list)
+    our_concessions: list[float] = field(default_factory=list)
+    their_concessions: list[float] = field(default_factory=list)
+    our_pos: Decimal | None = None
+    their_pos: Decimal | None = None
+    our_last: Decimal | None = None  # |Δ| of our latest concession
+    their_last: Decimal | None = None
+    agreed: Decimal | None = None
+    covered: Decimal | None = None  # furthest value a granted approval covers
+
+
+def size(delta: Decimal, issue: Issue) -> float:
+    """A concession's size, ``|Δ| / R``, rounded to 4 places."""
+    return round(float(delta / issue.range), 4) if issue.range else 0.0
+
+
+def number(raw: Any) -> Decimal | None:
+    """A payload value as a decimal, or ``None`` if it is not one."""
+    try:
+        return parse_decimal(raw)
+    except NotANumber:
+        return None
+
+
+def _asks(asks: Any) -> dict[str, Any] | None:
+    """The asks of an offer as decimal strings, or ``None`` if it has none."""
+    if not isinstance(asks, dict) or not asks:
+        return None
+    return {k: dec_str(v) if (v := number(raw)) is not None else raw for k, raw in asks.items()}
+
+
+class Engine:
+    """Trajectories, alerts and the give/get ledger of one negotiation, built act by act."""
+
+    def __init__(self, prep: Preparation) -> None:
+        self.prep = prep
+        self.tracks = {key: Track(issue) for key, issue in prep.issues.items()}
+        self.alerts: list[dict[str, Any]] = []
+        self.ledger: list[dict[str, Any]] = []
+        self._pending: list[dict[str, Any]] = []  # ledger rows waiting for their next offer
+        self._we_conceded = False
+        self._they_conceded_since = False
+        self._run: tuple[str | None, int] = (None, 0)
+        self._requests: dict[str, tuple[str, Decimal]] = {}
+        self._handlers = {"offer": self._offer, "agreement": self._agreement,
+                          "approval_request": self._request, "approval": self._approval,
+                          "tactic": self._tactic}
+
+    def feed(self, act: Act, ref: Ref) -> None:
+        """Take one standing meeting act (never a retraction) into account."""
+        handler = self._handlers.get(act.kind)
+        if handler is not None:
+            handler(act, ref)
+
+    def _values(self, terms: Any) -> list[tuple[Track, Decimal]]:
+        if not isinstance(terms, dict):
+            return []
+        pairs = [(self.tracks.get(key), number(raw)) for key, raw in terms.items()]
+        return [(track, value) for track, value in pairs if track is not None and value is not None]
+
+    # --- offers -------------------------------------------------------------------------------
+
+    def _offer(self, act: Act, ref: Ref) -> None:
+        if act.payload.get("side") == "us":
+            self._our_offer(act, ref)
+        elif act.payload.get("side") == "them":
+            self._their_offer(act, ref)
+
+    def _our_offer(self, act: Act, ref: Ref) -> None:
+        asks = act.payload.get("asks") or None
+        gives: dict[str, float] = {}
+        for track, value in self._values(act.payload.get("terms")):
+            before, issue = track.our_pos, track.issue
+            track.ours.append(dec_str(value))
+            track.our_pos = value
+            if before is not None and issue.is_worse(value, before):
+                delta = abs(value - before)
+                gives[issue.key] = size(delta, issue)
+                track.our_concessions.append(gives[issue.key])
+                self._concession_alerts(ref, track, before, value, delta, asks)
+                track.our_last = delta
+            self._limit_alerts(act, ref, track, value, agreement=False)
+        if gives:
+            self._after_our_concession(ref, gives, asks)
+
+    def _concession_alerts(self, ref: Ref, track: Track, before: Decimal, value: Decimal,
+                           delta: Decimal, asks: Any) -> None:
+        issue = track.issue
+        if not asks:
+            self.alerts.append(alerts.unconditional(ref, issue, before, value))
+        if track.our_last is not None and delta >= track.our_last:
+            self.alerts.append(alerts.non_diminishing(ref, issue, track.our_last, delta))
+        plan = self.prep.plan.get(issue.key)
+        if plan is None or not plan.steps:
+            return
+        ahead = [n for n, step in enumerate(plan.steps) if issue.is_worse(step, before)]
+        if not ahead:
+            self.alerts.append(alerts.beyond_plan(ref, issue, value, None, None, plan.steps[-1]))
+        elif issue.is_worse(value, plan.steps[ahead[0]]):
+            n = ahead[0]
+            ask = plan.asks[n] if n < len(plan.asks) else None
+            self.alerts.append(alerts.beyond_plan(ref, issue, value, plan.steps[n], ask,
+                                                  plan.steps[-1]))
+
+    def _after_our_concession(self, ref: Ref, gives: dict[str, float], asks: Any) -> None:
+        if self._we_conceded and not self._they_conceded_since:
+            self.alerts.append(alerts.consecutive(ref))
+        self._we_conceded, self._they_conceded_since = True, False
+        row = {"act": ref, "gives": gives, "asks": _asks(asks), "reciprocated": False}
+        self.ledger.append(row)
+        self._pending.append(row)
+        self._single_issue_run(ref, gives)
+
+    def _single_issue_run(self, ref: Ref, gives: dict[str, float]) -> None:
+        key = next(iter(gives)) if len(gives) == 1 and len(self.tracks) > 1 else None
+        count = self._run[1] + 1 if key is not None and key == self._run[0] else 1
+        self._run = (key, count)
+        if key is not None and count == SINGLE_ISSUE_RUN:
+            self.alerts.append(alerts.single_issue(ref, self.tracks[key].issue, count))
+
+    def _their_offer(self, act: Act, ref: Ref) -> None:
+        conceded = False
+        for track, value in self._values(act.payload.get("terms")):
+            before, issue = track.their_pos, track.issue
+            track.theirs.append(dec_str(value))
+            track.their_values.append(value)
+            track.their_pos = value
+            if before is not None and issue.is_better(value, before):
+                conceded = True
+                delta = abs(value - before)
+                track.their_concessions.append(size(delta, issue))
+                if track.their_last is not None and delta > track.their_last:
+                    self.alerts.append(alerts.their_growing(ref, issue, track.their_last, delta))
+                track.their_last = delta
+            if track.agreed is not None and issue.is_worse(value, track.agreed):
+                self.alerts.append(alerts.reopened(ref, issue, value, track.agreed))
+        if conceded:
+            self._they_conceded_since = True
+        for row in self._pending:
+            row["reciprocated"] = conceded
+        self._pending.clear()
+
+    # --- agreements, authority ----------------------------------------------------------------
+
+    def _agreement(self, act: Act, ref: Ref) -> None:
+        for track, value in self._values(act.payload.get("terms")):
+            track.agreed = value
+            self._limit_alerts(act, ref, track, value, agreement=True)
+
+    def _limit_alerts(self, act: Act, ref: Ref, track: Track, value: Decimal,
+                      agreement: bool) -> None:
+        issue = track.issue
+        if issue.is_worse(value, issue.walk_away):
+            self.alerts.append(alerts.beyond_walk_away(ref, issue, value, agreement))
+        limit = self.prep.limit(act.by, issue.key)
+        if limit is None or not issue.is_worse(value, limit):
+            return
+        if track.covered is not None and not issue.is_worse(value, track.covered):
+            return
+        self.alerts.append(alerts.beyond_authority(ref, issue, value, act.by, limit))
+
+    def _request(self, act: Act, ref: Ref) -> None:
+        value = number(act.payload.get("value"))
+        key = act.payload.get("issue")
+        if act.id is not None and value is not None and key in self.tracks:
+            self._requests[act.id] = (key, value)
+
+    def _approval(self, act: Act, ref: Ref) -> None:
+        request = self._requests.get(act.payload.get("request"))
+        if act.payload.get("granted") is not True or request is None:
+            return
+        track = self.tracks[request[0]]
+        if track.covered is None or track.issue.is_worse(request[1], track.covered):
+            track.covered = request[1]
+
+    def _tactic(self, act: Act, ref: Ref) -> None:
+        self.alerts.append(alerts.tactic_counter(ref, str(act.payload.get("tactic") or "")))

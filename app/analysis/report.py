@@ -1,0 +1,89 @@
+"""Assembles the ``caucus-analysis/1`` object from the preparation and the engine's state."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from app.analysis import alerts
+from app.analysis.engine import Engine, Track
+from app.analysis.forecast import forecast
+from app.analysis.readiness import readiness
+from app.analysis.strategy import strategy
+from app.domain import Issue, Preparation
+from app.numbers import dec_str
+
+FORMAT = "caucus-analysis/1"
+
+
+def build(prep: Preparation, engine: Engine) -> dict[str, Any]:
+    """The analysis object. Lists and rows are fresh copies; nested leaves are shared, read-only.
+
+    Args:
+        prep: The preparation the engine was built on.
+        engine: The engine after feeding the negotiation's standing meeting acts.
+
+    Returns:
+        The JSON-ready ``caucus-analysis/1`` dict.
+    """
+    tracks = engine.tracks
+    return {
+        "format": FORMAT,
+        "negotiation": prep.title,
+        "strategy": strategy(prep.situation),
+        "issues": {key: issue_view(track) for key, track in tracks.items()},
+        "alerts": alerts.preparation(prep) + list(engine.alerts),
+        "ledger": [dict(row) for row in engine.ledger],
+        "score": {"ours": score(prep, tracks, "our_pos"),
+                  "theirs": score(prep, tracks, "their_pos")},
+        "readiness": readiness(prep),
+    }
+
+
+def issue_view(track: Track) -> dict[str, Any]:
+    """The per-issue part of the analysis."""
+    ours, theirs = track.our_pos, track.their_pos
+    return {
+        "ours": list(track.ours),
+        "theirs": list(track.theirs),
+        "our_concessions": list(track.our_concessions),
+        "their_concessions": list(track.their_concessions),
+        "gap": _gap(ours, theirs),
+        "agreed": dec_str(track.agreed),
+        "forecast": forecast(track.issue, track.their_values, ours),
+    }
+
+
+def _gap(ours: Decimal | None, theirs: Decimal | None) -> str | None:
+    """``|ours − theirs|`` without trailing zeros, or ``None`` until both sides have a position."""
+    if ours is None or theirs is None:
+        return None
+    return dec_str(abs(ours - theirs).normalize())
+
+
+def issue_score(issue: Issue, value: Decimal) -> Decimal:
+    """``100 × (v − walk_away)/(opening − walk_away)``, clipped to [0, 100]."""
+    if issue.opening == issue.walk_away:
+        return Decimal(100) if not issue.is_worse(value, issue.opening) else Decimal(0)
+    raw = 100 * (value - issue.walk_away) / (issue.opening - issue.walk_away)
+    return min(max(raw, Decimal(0)), Decimal(100))
+
+
+def score(prep: Preparation, tracks: dict[str, Track], side: str) -> float | None:
+    """A side's package score by our preferences, over the issues it has a position on.
+
+    The normalised issue weights are restricted to those issues and rescaled to sum 1 (equal
+    weights if they are all zero). ``None`` while the side has no position at all.
+    """
+    weights = prep.weights()
+    held = {key: getattr(t, side) for key, t in tracks.items() if getattr(t, side) is not None}
+    if not held:
+        return None
+    total = sum((weights.get(key, Decimal(0)) for key in held), Decimal(0))
+    if total > 0:
+        share = {key: weights.get(key, Decimal(0)) / total for key in held}
+    else:
+        share = {key: Decimal(1) / len(held) for key in held}
+    value = sum((share[key] * issue_score(tracks[key].issue, v) for key, v in held.items()),
+                Decimal(0))
+    return round(float(value), 1)
