@@ -306,3 +306,54 @@ def test_sigkill_mid_stream_loses_no_committed_act_and_the_next_writer_goes_on(
     reported.update((s, i) for s, i, _c in commits)
     _check_file(path, reported)
     assert _run_verify(path).returncode == 0
+
+
+# --- a feed that fails once must not drop the signal --------------------------------------------
+
+
+class _FailsOnceOnSelect:
+    """Stands in for the feed's sqlite3 connection: the first SELECT fails as a busy file would."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn, self.failed = conn, False
+
+    def execute(self, sql: str, *args):
+        if sql.lstrip().upper().startswith("SELECT") and not self.failed:
+            self.failed = True
+            raise sqlite3.OperationalError("database is locked")
+        return self.conn.execute(sql, *args)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "app/feed.py ChangeFeed.changed() stores the new data_version before poll() has fetched the "
+    "acts; when fetch() raises (a transient busy or I/O error, which ui/session.py catches and "
+    "then keeps polling), later polls return [] and the acts stay invisible until some other "
+    "commit happens. Fix: in poll(), remember the version only after fetch() succeeded."))
+def test_a_poll_that_fails_once_still_delivers_the_acts_on_the_next_poll(tmp_path: Path) -> None:
+    from app.errors import CaucusError
+    from app.feed import ChangeFeed
+    from app.store import Store
+
+    path = tmp_path / "flaky.caucus"
+    _negotiation, base = mp.setup_workspace(str(path))
+    store = Store(path)
+    feed = ChangeFeed(store, after=base)
+    try:
+        assert feed.poll() == []
+        feed._conn = _FailsOnceOnSelect(feed._conn)
+        writer = subprocess.run(
+            [sys.executable, str(WORKERS), "writer", "--workspace", str(path), "--as",
+             mp.TEAM[2][0], "--count", "1"],
+            capture_output=True, text=True, timeout=60, cwd=ROOT, env=_env(),
+            stdin=subprocess.DEVNULL)
+        assert writer.returncode == 0, writer.stderr
+        (seq, _id, _c), = _committed(writer.stdout.splitlines())
+        with pytest.raises(CaucusError):
+            feed.poll()  # the transient failure; the console shows it and polls again
+        assert [a.seq for a in feed.poll()] == [seq]
+    finally:
+        feed.close()
+        store.close()
