@@ -32,20 +32,26 @@ class ChangeFeed:
         self._conn = store.raw_connection()
         self._version: int | None = None
 
-    def changed(self) -> bool:
-        """True when another connection has committed since the last call (one cheap pragma)."""
+    def _data_version(self) -> int:
         with translate(self.store.path):
-            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        if version == self._version:
-            return False
-        self._version = version
-        return True
+            return self._conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        """True when another connection has committed since the last poll (one cheap pragma)."""
+        return self._data_version() != self._version
 
     def poll(self) -> list[Act]:
-        """The acts committed since the last poll, in order (empty and cheap when none)."""
-        if not self.changed():
+        """The acts committed since the last poll, in order (empty and cheap when none).
+
+        The new data version is remembered only once the acts are read, so a failed read (a busy
+        file) is retried by the next poll instead of being forgotten.
+        """
+        version = self._data_version()
+        if version == self._version:
             return []
-        return self.fetch()
+        acts = self.fetch()
+        self._version = version
+        return acts
 
     def fetch(self) -> list[Act]:
         """Read the acts after ``last_seq`` now, whether or not anything was signalled."""

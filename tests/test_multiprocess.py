@@ -327,11 +327,6 @@ class _FailsOnceOnSelect:
         self.conn.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app/feed.py ChangeFeed.changed() stores the new data_version before poll() has fetched the "
-    "acts; when fetch() raises (a transient busy or I/O error, which ui/session.py catches and "
-    "then keeps polling), later polls return [] and the acts stay invisible until some other "
-    "commit happens. Fix: in poll(), remember the version only after fetch() succeeded."))
 def test_a_poll_that_fails_once_still_delivers_the_acts_on_the_next_poll(tmp_path: Path) -> None:
     from app.errors import CaucusError
     from app.feed import ChangeFeed
