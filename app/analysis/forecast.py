@@ -70,13 +70,21 @@ def forecast(
         return None
     sign = 1 if issue.better == "higher" else -1
     recent = theirs[-(WINDOW + 1):]
-    ceiling = float(sign * (ours if ours is not None else issue.opening))
+    edge = ours if ours is not None else issue.opening
+    ceiling = float(sign * edge)
     est, worst, best, signal = estimate([float(sign * v) for v in recent], ceiling)
-    places = _places([issue.opening, issue.target, issue.walk_away, *recent])
+    places = _places([issue.opening, issue.target, issue.walk_away, edge, *recent])
     down, up = (ROUND_FLOOR, ROUND_CEILING) if sign > 0 else (ROUND_CEILING, ROUND_FLOOR)
+    edges = sorted([theirs[-1], edge]) if signal != "met" else None
+
+    def inside(value: Decimal) -> str:
+        if edges is not None:  # float round-off must not carry a value out of the window
+            value = min(max(value, edges[0]), edges[1])
+        return dec_str(value.quantize(Decimal(1).scaleb(-places)))
+
     low, high = sorted([_value(sign * worst, places, down), _value(sign * best, places, up)])
-    return {"estimate": dec_str(_value(sign * est, places, ROUND_HALF_EVEN)),
-            "low": dec_str(low), "high": dec_str(high), "offers": len(theirs), "signal": signal}
+    return {"estimate": inside(_value(sign * est, places, ROUND_HALF_EVEN)),
+            "low": inside(low), "high": inside(high), "offers": len(theirs), "signal": signal}
 
 
 def estimate(z: Sequence[float], ceiling: float) -> tuple[float, float, float, str]:
