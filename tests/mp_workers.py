@@ -1,4 +1,4 @@
-"""Worker processes for ``tests/test_multiprocess.py``: real processes writing and reading one workspace.
+"""Worker processes for ``tests/test_multiprocess.py``: real processes on one workspace.
 
 Run by path (``python tests/mp_workers.py writer ...``) so that it does not depend on ``tests``
 being a package. Each worker goes through the same ``app`` API the console uses:

@@ -1,8 +1,8 @@
 """Many processes, one file: real writer and reader processes on one workspace (DESIGN.md, 3).
 
-The workers live in ``tests/mp_workers.py`` and go through ``app.workspace.Workspace`` and
-``app.feed.ChangeFeed`` exactly as the console does. Nothing here sleeps for a fixed time: every wait
-polls a condition (a file's content, a pipe, a process's exit) against a deadline.
+The workers live in ``tests/mp_workers.py`` and go through ``app.workspace.Workspace``
+and ``app.feed.ChangeFeed`` exactly as the console does. Nothing here sleeps for a fixed time:
+every wait polls a condition (a file's content, a pipe, a process's exit) against a deadline.
 
 Self-contained: it uses no fixture from ``tests/conftest.py``.
 """
@@ -175,7 +175,8 @@ def test_four_writers_at_once_lose_nothing_and_every_feed_sees_each_act_once(
         seqs = [r[0] for r in db.execute("SELECT seq FROM act ORDER BY seq")]
         assert seqs == list(range(1, base + total + 1))
         distinct_ids, with_ids = db.execute(
-            "SELECT count(DISTINCT act_id), count(act_id) FROM act WHERE seq > ?", (base,)).fetchone()
+            "SELECT count(DISTINCT act_id), count(act_id) FROM act WHERE seq > ?", (base,)
+        ).fetchone()
         assert distinct_ids == with_ids == total
         by_author = {}
         for name, _role in mp.TEAM[:WRITERS]:
@@ -284,7 +285,7 @@ def test_sigkill_mid_stream_loses_no_committed_act_and_the_next_writer_goes_on(
         tail_lines = tail.decode().split("\n")
         lines += tail_lines[:-1]  # the last piece has no newline: not a whole report
         stderr = proc.stderr.read().decode()
-        assert stderr == "", f"round {round_no}: the writer failed before the kill {context}:\n{stderr}"
+        assert stderr == "", f"round {round_no}: the writer failed {context}:\n{stderr}"
 
         commits = _committed(lines)
         assert len(commits) >= target
