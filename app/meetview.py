@@ -1,0 +1,127 @@
+"""What the lead's console shows beside the analysis: offers on one shared axis, concession trends,
+and how far our position has used a member's authority.
+
+Qt-free. The analysis (``caucus-analysis/1``) lists each side's values per issue; the console also
+needs *which offer* each value came from (to draw both sides on one axis and to point an alert at
+its act), and the authority meter needs the limit, approvals and the breach rule in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.authority import approved_to, breaches
+from app.domain import MEETING_KINDS, Act, Preparation
+from app.numbers import NotANumber, parse_decimal
+from app.state import standing
+
+
+@dataclass(frozen=True)
+class Point:
+    """One value a side put on the table for one issue."""
+
+    n: int  # the offer's number in the negotiation (standing offers of both sides, from 1)
+    value: Decimal
+    act: Act
+
+
+def refs(acts: Iterable[Act]) -> dict[str | int, Act]:
+    """Every meeting act by the reference the analysis uses for it (its id, else its position)."""
+    found: dict[str | int, Act] = {}
+    position = 0
+    for act in acts:
+        if act.kind in MEETING_KINDS:
+            position += 1
+            found[act.ref(position)] = act
+    return found
+
+
+def offer_axis(acts: Iterable[Act]) -> dict[int, float]:
+    """Where each standing meeting act sits on the offer axis, by ``seq``.
+
+    An offer sits at its number; any other act half-way after the offers before it.
+    """
+    axis: dict[int, float] = {}
+    count = 0
+    for act in standing(acts):
+        if act.kind == "offer":
+            count += 1
+            axis[act.seq] = float(count)
+        elif act.kind in MEETING_KINDS:
+            axis[act.seq] = count + 0.5
+    return axis
+
+
+def offer_count(acts: Iterable[Act]) -> int:
+    """How many standing offers the negotiation has."""
+    return sum(1 for a in standing(acts) if a.kind == "offer")
+
+
+def offer_points(acts: Iterable[Act], issue: str) -> dict[str, list[Point]]:
+    """Both sides' values on ``issue``, each with the number of the offer that carried it."""
+    points: dict[str, list[Point]] = {"us": [], "them": []}
+    count = 0
+    for act in standing(acts):
+        if act.kind != "offer":
+            continue
+        count += 1
+        raw = (act.payload.get("terms") or {}).get(issue)
+        side = act.payload.get("side")
+        if raw is None or side not in points:
+            continue
+        try:
+            points[side].append(Point(count, parse_decimal(raw), act))
+        except NotANumber:
+            continue
+    return points
+
+
+def trend(sizes: list[float]) -> str | None:
+    """``"shrinking"`` when the latest concession is smaller than the one before, else
+    ``"not shrinking"`` (the rule of the ``non_diminishing`` alert); ``None`` before two."""
+    if len(sizes) < 2:
+        return None
+    return "shrinking" if sizes[-1] < sizes[-2] else "not shrinking"
+
+
+@dataclass(frozen=True)
+class AuthorityUse:
+    """Where our position stands between the opening and a member's limit on one issue.
+
+    ``used`` is 0 at the opening and 1 at the limit (more past it); ``limit_at`` is where the limit
+    sits on the opening → walk-away track (0..1), for drawing both on one bar.
+    """
+
+    limit: Decimal
+    position: Decimal | None
+    used: Decimal
+    limit_at: Decimal
+    approved_to: Decimal | None
+    past: bool  # the position breaches the member's authority (no approval covers it)
+
+
+def authority_use(prep: Preparation, acts: Iterable[Act], member: str, issue: str,
+                  position: Decimal | None) -> AuthorityUse | None:
+    """How much of ``member``'s authority on ``issue`` our ``position`` uses (None if unlimited)."""
+    item = prep.issues.get(issue)
+    limit = prep.limit(member, issue)
+    if item is None or limit is None:
+        return None
+    acts = list(acts)
+    span = limit - item.opening
+    used = Decimal(0)
+    if position is not None and span:
+        used = (position - item.opening) / span
+    limit_at = (limit - item.opening) / (item.walk_away - item.opening) if item.range else Decimal(1)
+    past = position is not None and any(
+        b.kind == "authority" for b in breaches(prep, acts, member, {issue: position}))
+    return AuthorityUse(limit, position, used, limit_at, approved_to(acts, item), past)
+
+
+def pending_requests(acts: Iterable[Act]) -> list[Act]:
+    """Standing approval requests that no approval has answered yet, oldest first."""
+    live = standing(acts)
+    answered = {a.payload.get("request") for a in live if a.kind == "approval"}
+    return [a for a in live if a.kind == "approval_request" and a.id not in answered]
