@@ -114,14 +114,10 @@ def authority_use(prep: Preparation, acts: Iterable[Act], member: str, issue: st
     used = Decimal(0)
     if position is not None and span:
         used = (position - item.opening) / span
-    limit_at = (limit - item.opening) / (item.walk_away - item.opening) if item.range else Decimal(1)
+    limit_at = Decimal(1)
+    if item.range:
+        limit_at = (limit - item.opening) / (item.walk_away - item.opening)
     past = position is not None and any(
         b.kind == "authority" for b in breaches(prep, acts, member, {issue: position}))
     return AuthorityUse(limit, position, used, limit_at, approved_to(acts, item), past)
 
-
-def pending_requests(acts: Iterable[Act]) -> list[Act]:
-    """Standing approval requests that no approval has answered yet, oldest first."""
-    live = standing(acts)
-    answered = {a.payload.get("request") for a in live if a.kind == "approval"}
-    return [a for a in live if a.kind == "approval_request" and a.id not in answered]

@@ -75,8 +75,3 @@ def test_authority_use_counts_approvals():
     assert not after.past and after.approved_to == Decimal("0.87")
     assert meetview.authority_use(prep, acts, DANA, "volume", Decimal("80")) is None
 
-
-def test_pending_requests_until_answered():
-    acts = example_acts()
-    assert [a.id for a in meetview.pending_requests(upto(acts, "a14"))] == ["a14"]
-    assert meetview.pending_requests(acts) == []
