@@ -18,9 +18,9 @@ from app.domain import Act
 from app.rules import parse_iso
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = next((p for p in (ROOT / "examples" / "corrugated-2027.json",
+EXAMPLE = next((p for p in (ROOT / "tests" / "fixtures" / "corrugated-2027.json",
                             ROOT.parent / "shared" / "examples" / "corrugated-2027.json")
-                if p.exists()), ROOT / "examples" / "corrugated-2027.json")
+                if p.exists()), ROOT / "tests" / "fixtures" / "corrugated-2027.json")
 EPOCH = datetime(2027, 1, 1, tzinfo=UTC)
 
 

@@ -200,3 +200,9 @@ def test_retracting_the_approval_brings_the_authority_alerts_back(acts):
     found = triples(analyze([*acts, retract]))
     assert ("beyond_authority", "a22", "price") in found
     assert ("beyond_authority", "a23", "price") in found
+
+
+def test_the_real_import_analyses_the_same(imported, result):
+    """The journal written by ``app.scenario`` through the store gives the same analysis."""
+    acts = imported.ws.acts(imported.negotiation)
+    assert analyze(acts) == result

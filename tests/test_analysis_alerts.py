@@ -182,3 +182,11 @@ def test_retracted_acts_and_their_retractions_change_nothing():
              act("retract", id="r1", act="oops", reason="typo"),
              act("retract", id="r2", act="x", reason="wrong meeting")]
     assert run([*base, *extra]) == run(base)
+
+
+def test_restating_a_reopened_value_is_not_reopening_again():
+    r = run([them({"payment": "45"}), act("agreement", terms={"payment": "60"}, final=False),
+             them({"payment": "50"}, id="t2"), them({"payment": "50"}, id="t3"),
+             them({"payment": "48"}, id="t4")])
+    assert found(r, "reopened_agreed") == {("reopened_agreed", "t2", "payment"),
+                                           ("reopened_agreed", "t4", "payment")}

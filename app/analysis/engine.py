@@ -34,6 +34,7 @@ class Track:
     our_last: Decimal | None = None  # |Δ| of our latest concession
     their_last: Decimal | None = None
     agreed: Decimal | None = None
+    theirs_since_agreed: Decimal | None = None  # their latest value after the latest agreement
     covered: Decimal | None = None  # furthest value a granted approval covers
 
 
@@ -160,19 +161,28 @@ class Engine:
                 if track.their_last is not None and delta > track.their_last:
                     self.alerts.append(alerts.their_growing(ref, issue, track.their_last, delta))
                 track.their_last = delta
-            if track.agreed is not None and issue.is_worse(value, track.agreed):
+            if self._reopens(track, value):
                 self.alerts.append(alerts.reopened(ref, issue, value, track.agreed))
+            track.theirs_since_agreed = value
         if conceded:
             self._they_conceded_since = True
         for row in self._pending:
             row["reciprocated"] = conceded
         self._pending.clear()
 
+    @staticmethod
+    def _reopens(track: Track, value: Decimal) -> bool:
+        """They put an agreed issue worse than agreed (restating such a value is not new)."""
+        issue, agreed, before = track.issue, track.agreed, track.theirs_since_agreed
+        if agreed is None or not issue.is_worse(value, agreed):
+            return False
+        return before is None or not issue.is_worse(before, agreed) or issue.is_worse(value, before)
+
     # --- agreements, authority ----------------------------------------------------------------
 
     def _agreement(self, act: Act, ref: Ref) -> None:
         for track, value in self._values(act.payload.get("terms")):
-            track.agreed = value
+            track.agreed, track.theirs_since_agreed = value, None
             self._limit_alerts(act, ref, track, value, agreement=True)
 
     def _limit_alerts(self, act: Act, ref: Ref, track: Track, value: Decimal,
