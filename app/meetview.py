@@ -87,37 +87,47 @@ def trend(sizes: list[float]) -> str | None:
 
 
 @dataclass(frozen=True)
-class AuthorityUse:
-    """Where our position stands between the opening and a member's limit on one issue.
+class Meter:
+    """Where our position stands on one issue: on the opening → walk-away track, and against a
+    member's authority limit.
 
-    ``used`` is 0 at the opening and 1 at the limit (more past it); ``limit_at`` is where the limit
-    sits on the opening → walk-away track (0..1), for drawing both on one bar.
+    Fractions are 0 at the opening and 1 at the walk-away (``used``, ``limit_at``,
+    ``approved_at``) or at the limit (``limit_used``); more than 1 is past it.
     """
 
-    limit: Decimal
     position: Decimal | None
-    used: Decimal
-    limit_at: Decimal
-    approved_to: Decimal | None
-    past: bool  # the position breaches the member's authority (no approval covers it)
+    used: Decimal | None
+    limit: Decimal | None = None
+    limit_at: Decimal | None = None
+    limit_used: Decimal | None = None
+    approved_to: Decimal | None = None
+    approved_at: Decimal | None = None
+    past_limit: bool = False  # breaches the member's authority (no approval covers it)
+    past_walk_away: bool = False
 
 
-def authority_use(prep: Preparation, acts: Iterable[Act], member: str, issue: str,
-                  position: Decimal | None) -> AuthorityUse | None:
-    """How much of ``member``'s authority on ``issue`` our ``position`` uses (None if unlimited)."""
+def meter(prep: Preparation, acts: Iterable[Act], member: str, issue: str,
+          position: Decimal | None) -> Meter | None:
+    """How far ``position`` has gone toward the walk-away and ``member``'s limit on ``issue``."""
     item = prep.issues.get(issue)
-    limit = prep.limit(member, issue)
-    if item is None or limit is None:
+    if item is None:
         return None
     acts = list(acts)
-    span = limit - item.opening
-    used = Decimal(0)
-    if position is not None and span:
-        used = (position - item.opening) / span
-    limit_at = Decimal(1)
-    if item.range:
-        limit_at = (limit - item.opening) / (item.walk_away - item.opening)
-    past = position is not None and any(
-        b.kind == "authority" for b in breaches(prep, acts, member, {issue: position}))
-    return AuthorityUse(limit, position, used, limit_at, approved_to(acts, item), past)
 
+    def along(value: Decimal | None, end: Decimal) -> Decimal | None:
+        if value is None:
+            return None
+        span = end - item.opening
+        return (value - item.opening) / span if span else Decimal(1)
+
+    found = breaches(prep, acts, member, {issue: position}) if position is not None else []
+    limit = prep.limit(member, issue)
+    approved = approved_to(acts, item) if limit is not None else None
+    return Meter(
+        position=position, used=along(position, item.walk_away), limit=limit,
+        limit_at=along(limit, item.walk_away),
+        limit_used=along(position, limit) if limit is not None else None,
+        approved_to=approved, approved_at=along(approved, item.walk_away),
+        past_limit=any(b.kind == "authority" for b in found),
+        past_walk_away=any(b.kind == "walk_away" for b in found),
+    )

@@ -61,17 +61,19 @@ def test_trend_follows_the_non_diminishing_rule():
     assert meetview.trend([0.1, 0.2]) == "not shrinking"
 
 
-def test_authority_use_counts_approvals():
+def test_meter_counts_limit_walk_away_and_approvals():
     acts = example_acts()
     prep = fold(acts)
     before = upto(acts, "a11")
-    use = meetview.authority_use(prep, before, DANA, "price", Decimal("0.84"))
-    assert use.limit == Decimal("0.86")
-    assert use.used == Decimal("0.75")  # (0.84 − 0.78) / (0.86 − 0.78)
-    assert use.limit_at == Decimal("0.6666666666666666666666666667")
-    assert not use.past and use.approved_to is None
-    assert meetview.authority_use(prep, before, DANA, "price", Decimal("0.865")).past
-    after = meetview.authority_use(prep, acts, DANA, "price", Decimal("0.865"))
-    assert not after.past and after.approved_to == Decimal("0.87")
-    assert meetview.authority_use(prep, acts, DANA, "volume", Decimal("80")) is None
-
+    m = meetview.meter(prep, before, DANA, "price", Decimal("0.84"))
+    assert m.limit == Decimal("0.86") and m.used == Decimal("0.5")  # 0.06 of 0.12
+    assert m.limit_used == Decimal("0.75")  # (0.84 − 0.78) / (0.86 − 0.78)
+    assert m.limit_at == Decimal("0.6666666666666666666666666667")
+    assert not m.past_limit and not m.past_walk_away and m.approved_to is None
+    assert meetview.meter(prep, before, DANA, "price", Decimal("0.865")).past_limit
+    after = meetview.meter(prep, acts, DANA, "price", Decimal("0.865"))
+    assert not after.past_limit and after.approved_to == Decimal("0.87")
+    assert meetview.meter(prep, acts, DANA, "price", Decimal("0.91")).past_walk_away
+    volume = meetview.meter(prep, acts, DANA, "volume", Decimal("75"))
+    assert volume.limit is None and volume.used == Decimal("0.5")
+    assert meetview.meter(prep, acts, DANA, "price", None).used is None
