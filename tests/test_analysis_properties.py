@@ -187,3 +187,31 @@ def test_an_act_and_its_retraction_change_nothing(specs, data):
     later = data.draw(st.integers(at, len(with_ids)))
     mixed = [*with_ids[:at], added, *with_ids[at:later], retract, *with_ids[later:]]
     assert analyze(mixed) == analyze(with_ids)
+
+
+@SETTINGS
+@given(meeting_st)
+def test_limit_alerts_agree_with_app_authority(specs):
+    """beyond_walk_away / beyond_authority match ``app.authority.breaches`` act by act."""
+    from app.authority import breaches
+    from app.state import standing
+
+    acts = build(specs)
+    prep = fold(standing(acts))
+    r = analyze(acts)
+    raised = {(a["act"], a["issue"], a["kind"]) for a in r["alerts"]
+              if a["kind"] in ("beyond_walk_away", "beyond_authority")}
+    kept = standing(acts)
+    expected, position = set(), 0
+    for act in acts:
+        if act.kind not in MEETING_KINDS:
+            continue
+        position += 1
+        ours = act.kind == "offer" and act.payload["side"] == "us"
+        if act not in kept or not (ours or act.kind == "agreement"):
+            continue
+        before = kept[: kept.index(act)]
+        for b in breaches(prep, before, act.by, act.payload["terms"]):
+            kind = "beyond_walk_away" if b.kind == "walk_away" else "beyond_authority"
+            expected.add((act.ref(position), b.issue, kind))
+    assert raised == expected

@@ -39,28 +39,25 @@ def _label(prep: Preparation, key: str) -> str:
 
 
 def _market(prep: Preparation) -> tuple[dict[str, Any], float]:
+    if not prep.issues:
+        return _item("market", ["issues"], "Define the issues first."), 0.0
     weights = prep.weights()
     missing: list[str] = []
     credit = Decimal(0)
-    gaps: dict[str, list[str]] = {"benchmark": [], "should_cost": []}
+    lacking: dict[tuple[str, ...], list[str]] = {}
     for key, issue in prep.issues.items():
-        for field in ("benchmark", "should_cost"):
-            if getattr(issue, field) is None:
-                missing.append(f"{key}.{field}")
-                gaps[field].append(_label(prep, key))
-            else:
-                credit += weights[key] / 2
-    if not prep.issues:
-        return _item("market", ["issues"], "Define the issues first."), 0.0
+        absent = tuple(f for f in ("benchmark", "should_cost") if getattr(issue, f) is None)
+        missing += [f"{key}.{f}" for f in absent]
+        credit += weights[key] * (2 - len(absent)) / 2
+        if absent:
+            lacking.setdefault(absent, []).append(_label(prep, key))
     if not missing:
         message = "Every issue has a market benchmark and a should-cost estimate."
     else:
-        parts = []
-        if gaps["benchmark"]:
-            parts.append("no market benchmark for " + ", ".join(gaps["benchmark"]))
-        if gaps["should_cost"]:
-            parts.append("no should-cost estimate for " + ", ".join(gaps["should_cost"]))
-        message = "Know the numbers: " + "; ".join(parts) + "."
+        names = {("benchmark", "should_cost"): "no benchmark or should-cost",
+                 ("benchmark",): "no market benchmark", ("should_cost",): "no should-cost"}
+        message = "Know the numbers: " + "; ".join(
+            f"{names[absent]} for {', '.join(labels)}" for absent, labels in lacking.items()) + "."
     return _item("market", missing, message), float(credit)
 
 
