@@ -9,6 +9,8 @@ being a package. Each worker goes through the same ``app`` API the console uses:
             state is loaded, then waits for the ``--go`` file (if given) before the first append.
 ``reader``  follows the workspace with a ``ChangeFeed`` and prints, as one JSON line, every
             sequence number it was handed, in the order it was handed them.
+``presence`` enters the presence list as one member, prints ``ready``, and leaves it cleanly when
+            the ``--stop`` file appears.
 
 Stdout carries only these lines; anything on stderr is a failure (a traceback, a locked file).
 """
@@ -142,6 +144,21 @@ def run_reader(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_presence(args: argparse.Namespace) -> int:
+    from app.feed import Presence
+    from app.workspace import Workspace
+
+    role = dict(TEAM)[args.member]
+    with Workspace(args.workspace) as ws:
+        presence = Presence(ws.store, args.member, role, ws.find())
+        presence.beat()
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+        _wait_for_file(args.stop, time.monotonic() + MAX_RUN_S)
+        presence.leave()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mp_workers")
     sub = parser.add_subparsers(dest="role", required=True)
@@ -157,8 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--expect", type=int, required=True, help="stop after this many acts")
     r.add_argument("--timeout", type=float, default=60.0)
     r.add_argument("--interval", type=float, default=0.002, help="seconds between polls")
+    p = sub.add_parser("presence", help="be present until --stop exists, then leave")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--as", dest="member", required=True)
+    p.add_argument("--stop", required=True)
     args = parser.parse_args(argv)
-    return run_writer(args) if args.role == "writer" else run_reader(args)
+    return {"writer": run_writer, "reader": run_reader, "presence": run_presence}[args.role](args)
 
 
 if __name__ == "__main__":

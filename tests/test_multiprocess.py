@@ -42,6 +42,7 @@ WRITERS = 4
 ACTS_PER_WRITER = 2000
 KILL_ROUNDS = 15
 WAIT_STEP_S = 0.005  # how often a wait looks at its condition again
+MAX_WAL_BYTES = 24 * 1024 * 1024  # SQLite's auto-checkpoint keeps it near 4 MB (1,000 pages)
 
 
 def _env() -> dict[str, str]:
@@ -157,8 +158,19 @@ def test_four_writers_at_once_lose_nothing_and_every_feed_sees_each_act_once(
     go.touch()  # the barrier: every writer is polling for this file
     started = time.monotonic()
 
+    # While they run, watch the WAL: pollers that pinned a snapshot would stop checkpoints from
+    # resetting it, and it would grow with every act (to some 100 MB here).
+    wal = Path(f"{path}-wal")
+    peak_wal = 0
+
+    def writers_done() -> bool:
+        nonlocal peak_wal
+        peak_wal = max(peak_wal, wal.stat().st_size if wal.exists() else 0)
+        return all(w.proc.poll() is not None for w in writers)
+
+    wait_until(writers_done, 90, "the writers to finish")
     for w in writers:
-        assert w.wait(timeout=90) == 0, f"{w.name} failed:\n{w.stderr()}"
+        assert w.wait(timeout=10) == 0, f"{w.name} failed:\n{w.stderr()}"
     elapsed = time.monotonic() - started
     for w in readers:
         assert w.wait(timeout=90) == 0, f"{w.name} failed:\n{w.stderr()}"
@@ -210,7 +222,8 @@ def test_four_writers_at_once_lose_nothing_and_every_feed_sees_each_act_once(
 
     verify = _run_verify(path)
     assert verify.returncode == 0, verify.stderr
-    print(f"{total} acts by {WRITERS} writers in {elapsed:.2f} s")
+    assert peak_wal < MAX_WAL_BYTES, f"the WAL grew to {peak_wal} bytes: checkpoints starved"
+    print(f"{total} acts by {WRITERS} writers in {elapsed:.2f} s; WAL at most {peak_wal} bytes")
 
 
 # --- SIGKILL mid-stream -------------------------------------------------------------------------
@@ -307,6 +320,39 @@ def test_sigkill_mid_stream_loses_no_committed_act_and_the_next_writer_goes_on(
     reported.update((s, i) for s, i, _c in commits)
     _check_file(path, reported)
     assert _run_verify(path).returncode == 0
+
+
+# --- presence ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_each_process_sees_who_else_is_connected_and_a_clean_exit_leaves(
+        tmp_path: Path, workers: list) -> None:
+    from app.feed import connected
+    from app.store import Store
+
+    path = tmp_path / "presence.caucus"
+    negotiation, _base = mp.setup_workspace(str(path))
+    stop = tmp_path / "stop"
+    present = [Worker(f"present-{n}", ["presence", "--workspace", str(path), "--as", name,
+                                       "--stop", str(stop)], tmp_path)
+               for n, (name, _role) in enumerate(mp.TEAM[1:])]
+    workers.extend(w.proc for w in present)
+    wait_until(lambda: all(w.ready() for w in present), 60, "every process to join")
+    store = Store(path)
+    try:
+        peers = connected(store)
+        assert sorted((p.member, p.role, p.pid, p.negotiation) for p in peers) == sorted(
+            (name, role, w.proc.pid, negotiation)
+            for w, (name, role) in zip(present, mp.TEAM[1:], strict=True))
+        assert len({p.session for p in peers}) == len(present)
+        stop.touch()
+        for w in present:
+            assert w.wait(timeout=60) == 0, w.stderr()
+            assert w.stderr() == ""
+        assert connected(store) == []
+    finally:
+        store.close()
 
 
 # --- a feed that fails once must not drop the signal --------------------------------------------
