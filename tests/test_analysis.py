@@ -206,3 +206,12 @@ def test_the_real_import_analyses_the_same(imported, result):
     """The journal written by ``app.scenario`` through the store gives the same analysis."""
     acts = imported.ws.acts(imported.negotiation)
     assert analyze(acts) == result
+
+
+def test_a_kept_result_does_not_change_when_more_acts_arrive(acts):
+    analyzer = Analyzer().extend(upto(acts, "a8"))
+    kept = analyzer.result()
+    snapshot = json.loads(json.dumps(kept))
+    analyzer.add(next(a for a in acts if a.id == "a9"))  # their concession reciprocates a8
+    assert kept == snapshot
+    assert analyzer.result()["ledger"][0]["reciprocated"] is True
