@@ -19,6 +19,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import EXAMPLE, FIXTURES, REPO, cli
 
 import app.feed
 import app.store
@@ -35,8 +36,6 @@ from app.migrations import MIGRATIONS, SCHEMA_VERSION
 from app.store import APPLICATION_ID
 from app.verify import verify
 from app.workspace import Workspace
-
-from conftest import EXAMPLE, FIXTURES, REPO, cli
 
 V1_SAMPLE = FIXTURES / "workspaces" / "v1.caucus"
 
@@ -57,9 +56,8 @@ def pragma(path: Path, name: str) -> int | str:
 
 def make_workspace(path: Path) -> int:
     """A closed workspace at ``path`` holding the example; returns the negotiation id."""
-    with Workspace(path) as ws:
-        with ws.unit(auto_ids=False) as u:
-            n = scenario.import_scenario(u, scenario.load(EXAMPLE))
+    with Workspace(path) as ws, ws.unit(auto_ids=False) as u:
+        n = scenario.import_scenario(u, scenario.load(EXAMPLE))
     for suffix in ("-wal", "-shm"):
         assert not path.with_name(path.name + suffix).exists(), "the journal was not checkpointed"
     return n
@@ -158,10 +156,10 @@ def test_a_file_damaged_in_the_middle_is_reported_never_a_traceback(workspace_pa
         f.seek(size // 3)
         f.write(b"\xde\xad\xbe\xef" * (size // 12))
 
-    with pytest.raises((CorruptWorkspace, NotACaucusFile)):  # noqa: PT012 - any step may notice
-        with Workspace(workspace_path) as ws:
-            for info in ws.negotiations():
-                ws.acts(info.id)
+    # opening, listing or reading: any step may be the one that notices
+    with pytest.raises((CorruptWorkspace, NotACaucusFile)), Workspace(workspace_path) as ws:
+        for info in ws.negotiations():
+            ws.acts(info.id)
     for args in (["verify"], ["list"], ["timeline", "--json"]):
         result = cli(*args, workspace=workspace_path)  # cli() asserts there is no traceback
         assert result.returncode == 1, result
@@ -195,7 +193,8 @@ def test_verify_reports_an_act_whose_payload_is_damaged(workspace_path):
 def test_a_damaged_payload_is_an_error_not_a_traceback(workspace_path):
     make_workspace(workspace_path)
     _patch_text(workspace_path, NEEDLE, b'"}, {"' + NEEDLE[6:])
-    for args in (["timeline", "--json"], ["export", "--scenario", workspace_path.with_suffix(".json")]):
+    out = workspace_path.with_suffix(".json")
+    for args in (["timeline", "--json"], ["export", "--scenario", out]):
         result = cli(*args, workspace=workspace_path)
         assert result.returncode == 1
         assert "damaged" in result.stderr
@@ -226,7 +225,7 @@ def _drop_privileges() -> None:
 
 @functools.cache
 def _nobody_python() -> tuple[str, dict[str, str]] | str:
-    """An interpreter that runs ``app.cli`` as uid 65534, with its environment; or why there is none.
+    """An interpreter that runs ``app.cli`` as uid 65534 with its environment, or why there is none.
 
     The venv's interpreter may live where that user cannot reach it (e.g. under /root); then a
     system Python of the same version with the venv's site-packages on ``PYTHONPATH`` will do.
@@ -459,9 +458,8 @@ def test_the_file_refuses_update_and_delete_of_acts(imported):
         con.rollback()
     finally:
         con.close()
-    with pytest.raises(CaucusError, match="append-only"):  # noqa: PT012
-        with ws.store.write() as conn:
-            conn.exec_driver_sql("DELETE FROM act WHERE seq = 2")
+    with pytest.raises(CaucusError, match="append-only"), ws.store.write() as conn:
+        conn.exec_driver_sql("DELETE FROM act WHERE seq = 2")
     acts = ws.acts(n)
     assert len(acts) == count
     assert acts[0].by == "Dana Whitfield"
