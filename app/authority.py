@@ -1,7 +1,8 @@
-"""Authority and walk-away: what an offer of ours or an agreement would breach, before it is logged.
+"""Authority and walk-away: the one rule for "is this value past a limit?".
 
-The analysis raises ``beyond_walk_away`` and ``beyond_authority`` with these same functions; the
-console uses them to stop an offer past a limit and offer an approval request in one step.
+The analysis engine raises ``beyond_walk_away`` and ``beyond_authority`` through ``breaches_on``
+(with the approvals it tracks act by act); the console calls ``breaches`` before logging an offer
+of ours, to stop it and offer an approval request in one step.
 """
 
 from __future__ import annotations
@@ -26,48 +27,55 @@ class Breach:
     message: str
 
 
-def approved_to(acts: Iterable[Act], issue: Issue) -> Decimal | None:
-    """The furthest value on ``issue`` that granted approvals cover (None if none does).
+def widen(issue: Issue, covered: Decimal | None, granted: Decimal) -> Decimal:
+    """What approvals cover once one more is granted: the furthest (worst for us) value."""
+    return granted if covered is None or issue.is_worse(granted, covered) else covered
 
-    An approval covers the values of its issue up to and including the value it granted (the value
-    of the request it answers). Withdrawn requests and approvals cover nothing.
+
+def breaches_on(prep: Preparation, member: str, issue: Issue, value: Decimal,
+                covered: Decimal | None) -> list[Breach]:
+    """What ``value`` on ``issue``, offered or agreed by ``member``, breaches.
+
+    Past the walk-away always counts. Past the member's limit counts unless a granted approval
+    covers it (``covered``: the furthest value approvals on this issue reach, inclusive); a member
+    with no limit on an issue is not limited on it.
     """
+    found = []
+    name = issue.label or issue.key
+    if issue.is_worse(value, issue.walk_away):
+        found.append(Breach(issue.key, value, issue.walk_away, "walk_away",
+                            f"{name}: {issue.with_unit(value)} is past the walk-away "
+                            f"{issue.with_unit(issue.walk_away)}"))
+    limit = prep.limit(member, issue.key)
+    if limit is not None and issue.is_worse(value, limit) and (
+            covered is None or issue.is_worse(value, covered)):
+        found.append(Breach(issue.key, value, limit, "authority",
+                            f"{name}: {issue.with_unit(value)} is past {member}'s authority "
+                            f"of {issue.with_unit(limit)}"))
+    return found
+
+
+def approved_to(acts: Iterable[Act], issue: Issue) -> Decimal | None:
+    """The furthest value on ``issue`` that standing granted approvals cover (None if none)."""
     live = standing(acts)
     requests = {a.id: a for a in live if a.kind == "approval_request" and a.id}
-    furthest: Decimal | None = None
+    covered: Decimal | None = None
     for act in live:
-        if act.kind != "approval" or not act.payload.get("granted"):
-            continue
-        request = requests.get(act.payload.get("request"))
-        if request is None or request.payload.get("issue") != issue.key:
-            continue
-        value = parse_decimal(request.payload["value"])
-        if furthest is None or issue.is_worse(value, furthest):
-            furthest = value
-    return furthest
+        request = requests.get(act.payload.get("request")) if act.kind == "approval" else None
+        if request is not None and act.payload.get("granted") is True \
+                and request.payload.get("issue") == issue.key:
+            covered = widen(issue, covered, parse_decimal(request.payload["value"]))
+    return covered
 
 
 def breaches(prep: Preparation, acts: Iterable[Act], member: str,
              terms: dict[str, Decimal | str]) -> list[Breach]:
-    """What ``terms`` (an offer of ours or an agreement by ``member``) would breach."""
+    """What ``terms`` (an offer of ours or an agreement by ``member``) would breach now."""
     acts = list(acts)
     found: list[Breach] = []
     for key, raw in terms.items():
         issue = prep.issues.get(key)
-        if issue is None:
-            continue
-        value = parse_decimal(raw)
-        if issue.is_worse(value, issue.walk_away):
-            found.append(Breach(key, value, issue.walk_away, "walk_away",
-                                f"{issue.label or key}: {issue.with_unit(value)} is past the "
-                                f"walk-away {issue.with_unit(issue.walk_away)}"))
-        limit = prep.limit(member, key)
-        if limit is None or not issue.is_worse(value, limit):
-            continue
-        cover = approved_to(acts, issue)
-        if cover is not None and not issue.is_worse(value, cover):
-            continue
-        found.append(Breach(key, value, limit, "authority",
-                            f"{issue.label or key}: {issue.with_unit(value)} is past "
-                            f"{member}'s authority of {issue.with_unit(limit)}"))
+        if issue is not None:
+            found += breaches_on(prep, member, issue, parse_decimal(raw),
+                                 approved_to(acts, issue))
     return found

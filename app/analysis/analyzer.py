@@ -1,9 +1,9 @@
 """``Analyzer``: the analysis kept up to date act by act, and ``analyze`` for a whole journal.
 
-Meeting acts are fed straight to the engine. A retraction of an act already seen, or a preparation
-act that changes what the engine relies on (issues, authority, plan), rebuilds everything from the
-standing acts; other preparation acts (title, situation, BATNA, leverage, members, meeting start
-and end) are applied in place because they only feed the parts computed when the result is built.
+Meeting acts are fed straight to the engine; preparation acts are applied to the engine's
+preparation as they come, so every act is judged against the preparation as it stood when it was
+logged (raising a limit later does not erase an alert the lower limit raised). Only a retraction
+of an act already seen rebuilds everything, by replaying the standing acts in journal order.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from typing import Any
 
 from app.analysis.engine import Engine
 from app.analysis.report import build
-from app.domain import MEETING_KINDS, PREP_KINDS, Act
-from app.state import apply, fold, standing
+from app.domain import MEETING_KINDS, PREP_KINDS, Act, Preparation
+from app.state import apply, standing
 
-#: Preparation kinds that change nothing the engine has computed.
-LIGHT_PREP = frozenset({"negotiation", "batna", "leverage", "member", "meeting_start",
-                        "meeting_end"})
+#: Preparation kinds that change which issues the engine tracks.
+ISSUE_KINDS = frozenset({"issue", "issue_removed", "issue_order"})
 
 
 class Analyzer:
@@ -36,7 +35,7 @@ class Analyzer:
         self._withdrawn: set[Any] = set()
         self._seen: set[str] = set()
         self._meeting_count = 0
-        self._engine = Engine(fold([]))
+        self._engine = Engine(Preparation())
 
     @property
     def acts(self) -> list[Act]:
@@ -76,26 +75,28 @@ class Analyzer:
                 return True
         if not feed:
             return True
-        if act.kind in MEETING_KINDS:
-            self._engine.feed(act, act.ref(self._meeting_count))
-            return True
-        if act.kind in LIGHT_PREP:
-            apply(self._engine.prep, act)
-            return True
-        return act.kind not in PREP_KINDS
+        _step(self._engine, act, self._meeting_count)
+        return True
 
     def _rebuild(self) -> None:
-        kept = standing(self._acts)
-        engine = Engine(fold(kept))
-        kept_ids = {id(a) for a in kept}
+        kept = {id(a) for a in standing(self._acts)}
+        engine = Engine(Preparation())
         count = 0
         for act in self._acts:
-            if act.kind not in MEETING_KINDS:
-                continue
-            count += 1
-            if id(act) in kept_ids:
-                engine.feed(act, act.ref(count))
+            count += act.kind in MEETING_KINDS
+            if id(act) in kept:
+                _step(engine, act, count)
         self._engine = engine
+
+
+def _step(engine: Engine, act: Act, position: int) -> None:
+    """Feed one standing act: a meeting act to the engine, a preparation act to its prep."""
+    if act.kind in MEETING_KINDS:
+        engine.feed(act, act.ref(position))
+    elif act.kind in PREP_KINDS:
+        apply(engine.prep, act)
+        if act.kind in ISSUE_KINDS:
+            engine.sync_issues()
 
 
 def analyze(acts: Sequence[Act]) -> dict[str, Any]:

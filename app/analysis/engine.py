@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.analysis import alerts
+from app.authority import breaches_on, widen
 from app.domain import Act, Issue, Preparation
 from app.numbers import NotANumber, dec_str, parse_decimal
 
@@ -74,6 +75,15 @@ class Engine:
         self._handlers = {"offer": self._offer, "agreement": self._agreement,
                           "approval_request": self._request, "approval": self._approval,
                           "tactic": self._tactic}
+
+    def sync_issues(self) -> None:
+        """Follow a change of the issues (added, redefined, reordered, removed) in ``prep``."""
+        old = self.tracks
+        self.tracks = {}
+        for key, issue in self.prep.issues.items():
+            track = old.get(key) or Track(issue)
+            track.issue = issue
+            self.tracks[key] = track
 
     def feed(self, act: Act, ref: Ref) -> None:
         """Take one standing meeting act (never a retraction) into account."""
@@ -188,14 +198,12 @@ class Engine:
     def _limit_alerts(self, act: Act, ref: Ref, track: Track, value: Decimal,
                       agreement: bool) -> None:
         issue = track.issue
-        if issue.is_worse(value, issue.walk_away):
-            self.alerts.append(alerts.beyond_walk_away(ref, issue, value, agreement))
-        limit = self.prep.limit(act.by, issue.key)
-        if limit is None or not issue.is_worse(value, limit):
-            return
-        if track.covered is not None and not issue.is_worse(value, track.covered):
-            return
-        self.alerts.append(alerts.beyond_authority(ref, issue, value, act.by, limit))
+        for breach in breaches_on(self.prep, act.by, issue, value, track.covered):
+            if breach.kind == "walk_away":
+                self.alerts.append(alerts.beyond_walk_away(ref, issue, value, agreement))
+            else:
+                self.alerts.append(
+                    alerts.beyond_authority(ref, issue, value, act.by, breach.limit))
 
     def _request(self, act: Act, ref: Ref) -> None:
         value = number(act.payload.get("value"))
@@ -207,9 +215,9 @@ class Engine:
         request = self._requests.get(act.payload.get("request"))
         if act.payload.get("granted") is not True or request is None:
             return
-        track = self.tracks[request[0]]
-        if track.covered is None or track.issue.is_worse(request[1], track.covered):
-            track.covered = request[1]
+        track = self.tracks.get(request[0])
+        if track is not None:
+            track.covered = widen(track.issue, track.covered, request[1])
 
     def _tactic(self, act: Act, ref: Ref) -> None:
         self.alerts.append(alerts.tactic_counter(ref, str(act.payload.get("tactic") or "")))
