@@ -146,9 +146,7 @@ def completions(text: str, cursor: int, vocab: Vocabulary) -> tuple[int, list[st
 def _expects_issue(before: list[str], vocab: Vocabulary) -> bool:
     pending = False  # an issue word waits for its value
     for word in before[1:]:
-        if word.lower() in ASK_WORDS:
-            pending = False
-        elif pending:
+        if word.lower() in ASK_WORDS or pending:
             pending = False
         else:
             pending = vocab.issue(word) is not None

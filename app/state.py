@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+
 from app.domain import MEETING_KINDS, Act, Issue, Meeting, Member, PlanEntry, Preparation
 from app.numbers import parse_decimal
 from app.rules import parse_iso

@@ -36,7 +36,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return screenshot(args)
     if args.smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return smoke()
+        return smoke(args.workspace)
     app = application()
     from ui.start import choose_start
 
@@ -116,11 +116,11 @@ def screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
-def smoke() -> int:
-    """Open the main window on the demo, offscreen, and exit 0 once it has drawn."""
+def smoke(workspace: str | None = None) -> int:
+    """Open the main window offscreen (on ``workspace``, else the demo) and exit 0 once drawn."""
     app = application()
     with tempfile.TemporaryDirectory(prefix="caucus-smoke-") as tmp:
-        ws = demo_workspace(tmp)
+        ws = Workspace(workspace) if workspace else demo_workspace(tmp)
         negotiation = ws.find(None)
         window = open_window(ws, negotiation, pick_member(ws, negotiation, "lead"), "lead")
         window.show()
@@ -131,4 +131,3 @@ def smoke() -> int:
         ws.close()
     print("smoke: main window opened" if drawn else "smoke: main window did not draw")
     return 0 if drawn else 1
-

@@ -18,7 +18,7 @@ from app.errors import CaucusError
 from app.feed import HEARTBEAT_S, ChangeFeed, Peer, Presence, connected
 from app.workspace import Workspace
 
-POLL_MS = 50
+POLL_MS = 10  # data_version is one cheap pragma; 10 ms keeps sync p95 under 15 ms
 
 
 class Session(QObject):
