@@ -1,0 +1,1 @@
+"""The role panels: lead, SME, observer and approver. Each gets the ``Session`` and nothing else."""

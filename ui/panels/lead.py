@@ -1,0 +1,371 @@
+"""The lead's panel ("meet"): log offers from the keyboard while talking, and read the meeting at a
+glance — positions and gaps per issue, the selected issue's trajectory, authority, alerts, tactic
+counters, the give/get ledger and the recent acts.
+
+Layout only and wiring: every figure comes from the session's analysis or from ``app`` functions
+(``app.quickentry``, ``app.authority``, ``app.meetview``, ``app.meeting``). The quick-entry line
+keeps the keyboard: nothing else in the panel takes focus, and alerts arrive without a sound.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.authority import Breach, breaches
+from app.meeting import default_issue
+from app.meetview import meter, offer_axis, offer_count, offer_points, refs
+from app.numbers import NotANumber, parse_decimal
+from app.quickentry import QuickOffer
+from ui import theme
+from ui.widgets.alerts import AlertList, TacticCards
+from ui.widgets.authority import AuthorityDialog, breach_line
+from ui.widgets.common import ConfidentialLabel, fmt
+from ui.widgets.feed import ActFeed
+from ui.widgets.lead_issue import IssueCard
+from ui.widgets.ledger import LedgerTable
+from ui.widgets.quickentry import QuickEntry
+from ui.widgets.trajectory import ChartData, TrajectoryChart
+
+REFRESH_MS = 30  # acts arriving together are drawn once
+STYLE = f"""
+QFrame[card="true"][selected="true"] {{ border: 2px solid palette(highlight); }}
+QFrame#tacticCard {{ border: 2px solid {theme.THEIRS}; border-radius: 6px; }}
+"""
+
+
+class LeadPanel(QWidget):
+    """The lead's console. Reads the session; writes only through ``session.log``."""
+
+    _offer_finished = Signal(object, str, object)  # (Future, the typed text, QuickOffer)
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+        self.selected: str | None = None
+        self.cards: dict[str, IssueCard] = {}
+        self.authority_dialog: AuthorityDialog | None = None
+        self.setStyleSheet(STYLE)
+        self._build()
+        self._wire()
+        self._issues_changed()
+        self.select_issue(default_issue(session.acts, session.prep))
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.entry = QuickEntry()
+        self.card_grid = QGridLayout()
+        self.card_grid.setSpacing(6)
+        self.chart_title = QLabel()
+        self.chart_title.setFont(theme.scaled_font(self.font(), 1.2, bold=True))
+        self.forecast = ConfidentialLabel(self.session)
+        self.forecast.setProperty("role", "theirs")
+        self.chart = TrajectoryChart()
+        left = QVBoxLayout()
+        left.addLayout(self.card_grid)
+        head = QHBoxLayout()
+        head.addWidget(self.chart_title)
+        head.addStretch(1)
+        head.addWidget(self._legend())
+        left.addLayout(head)
+        left.addWidget(self.forecast)
+        left.addWidget(self.chart, 1)
+        body = QHBoxLayout()
+        for layout, stretch in ((left, 2), (self._side(), 1)):
+            column = QWidget()  # fixed proportions: room-safe masks must not shift the layout
+            column.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            column.setLayout(layout)
+            layout.setContentsMargins(0, 0, 0, 0)
+            body.addWidget(column, stretch)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 4, 0, 0)
+        outer.addWidget(self.entry)
+        outer.addLayout(body, 1)
+
+    def _legend(self) -> QLabel:
+        legend = QLabel(f'<span style="color:{theme.OURS}">━ us</span> &nbsp; '
+                        f'<span style="color:{theme.THEIRS}">━ them</span> &nbsp; '
+                        f'<span style="color:{theme.OURS}">┅ plan</span> &nbsp; '
+                        f'<span style="color:{theme.BREACH}">━ walk-away / limit</span> &nbsp; '
+                        f'<span style="color:{theme.REFERENCE}">╌ market</span> &nbsp; '
+                        f'<span style="color:{theme.AGREED}">━ agreed</span>')
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        return legend
+
+    def _side(self) -> QVBoxLayout:
+        side = QVBoxLayout()
+        scores = QHBoxLayout()
+        caption = QLabel("Package score")
+        caption.setProperty("role", "muted")
+        scores.addWidget(caption)
+        self.score_ours = ConfidentialLabel(self.session)
+        self.score_theirs = ConfidentialLabel(self.session)
+        for label, role in ((self.score_ours, "ours"), (self.score_theirs, "theirs")):
+            label.setProperty("role", role)
+            label.setFont(theme.scaled_font(self.font(), 1.5, bold=True))
+            scores.addWidget(label)
+        scores.addStretch(1)
+        side.addLayout(scores)
+        self.tactics = TacticCards()
+        side.addWidget(self.tactics)
+        alerts_title = QLabel("Coaching alerts")
+        alerts_title.setProperty("role", "muted")
+        side.addWidget(alerts_title)
+        self.alerts = AlertList()
+        side.addWidget(self.alerts, 3)
+        self.feed = ActFeed(self.session, scale=1.0)
+        self.feed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ledger = LedgerTable()
+        self.tabs = QTabWidget()
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.addTab(self.feed, "Recent acts")
+        self.tabs.addTab(self.ledger, "Give / get ledger")
+        side.addWidget(self.tabs, 4)
+        return side
+
+    def _wire(self) -> None:
+        s = self.session
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS,
+                                     timeout=self.refresh)
+        s.analysis_changed.connect(self._schedule)
+        s.room_safe_changed.connect(self._room_safe)
+        s.preparation_changed.connect(self._issues_changed)
+        self.entry.submitted.connect(self.offer)
+        self._offer_finished.connect(self._offer_done)
+        self.alerts.alert_picked.connect(self.point_at_alert)
+        self.ledger.act_picked.connect(self.point_at)
+        self.feed.act_selected.connect(self._act_selected)
+        keys = (("Ctrl+PgDown", lambda: self.step_issue(1)),
+                ("Ctrl+PgUp", lambda: self.step_issue(-1)),
+                ("Alt+D", lambda: self.tactics.dismiss()))
+        for key, slot in keys:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def _issues_changed(self) -> None:
+        prep = self.session.prep
+        self.entry.set_issues(prep.issues, prep.currency)
+        if list(self.cards) != list(prep.issues):
+            for card in self.cards.values():
+                card.setParent(None)
+                card.deleteLater()
+            self.cards = {}
+            columns = 3 if len(prep.issues) > 4 else 2
+            for n, (key, issue) in enumerate(prep.issues.items()):
+                card = IssueCard(self.session, issue)
+                card.clicked.connect(self.select_issue)
+                self.card_grid.addWidget(card, n // columns, n % columns)
+                self.cards[key] = card
+        self.refresh()
+
+    # --- the window's hooks ---------------------------------------------------------------------
+
+    def focus_entry(self) -> None:
+        """Put the keyboard in the quick-entry line."""
+        self.entry.line.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """The panel's keys, for the F1 overlay."""
+        return [
+            ("Enter", "Log the offer typed in the line"),
+            ("Tab / Shift+Tab", "Complete (and cycle) the side or issue word"),
+            ("↑ / ↓", "Recall earlier offers into the line"),
+            ("Ctrl+Z", "In a line with text: undo typing. Empty line: undo my last entry"),
+            ("Ctrl+PgDown / Ctrl+PgUp", "Chart the next / previous issue"),
+            ("Alt+D", "Dismiss the newest tactic card"),
+        ]
+
+    # --- offers ---------------------------------------------------------------------------------
+
+    def offer(self, offer: QuickOffer, text: str) -> None:
+        """An offer parsed from the line: held if ours goes past a limit, else logged."""
+        if offer.side == "us":
+            s = self.session
+            found = breaches(s.prep, s.acts, s.member, offer.terms)
+            if found:
+                self.hold(offer, text, found)
+                return
+        self.send(offer, text)
+
+    def send(self, offer: QuickOffer, text: str) -> None:
+        """Log the offer; the line clears when this very write is done."""
+        self.entry.mark_pending(text)
+        future = self.session.log("offer", offer.payload())
+        future.add_done_callback(lambda f: self._offer_finished.emit(f, text, offer))
+
+    def _offer_done(self, future: Future, text: str, offer: QuickOffer) -> None:
+        error = future.exception()
+        if error is not None:
+            self.entry.failed(f"not logged, the text is kept: {error}")
+            return
+        self.entry.logged(text)
+        first = next(iter(offer.terms), None)
+        if first in self.cards:
+            self.select_issue(first)
+
+    def hold(self, offer: QuickOffer, text: str, found: list[Breach]) -> None:
+        """Stop an offer past the walk-away or this member's authority: the one modal dialog."""
+        s = self.session
+        prep = s.prep
+        lines = [breach_line(b, prep.issues[b.issue], s.member, prep.currency, s.room_safe)
+                 for b in found]
+        approver = next((m.name for m in prep.team.values() if m.role == "approver"), None)
+        can_request = any(b.kind == "authority" for b in found)
+        dialog = AuthorityDialog(lines, can_request, approver, self)
+        dialog.finished.connect(lambda _code: self._decided(dialog, offer, text, found))
+        self.authority_dialog = dialog
+        dialog.open()
+
+    def _decided(self, dialog: AuthorityDialog, offer: QuickOffer, text: str,
+                 found: list[Breach]) -> None:
+        self.authority_dialog = None
+        dialog.deleteLater()
+        if dialog.choice == "request":
+            self.request_approval(offer, text, [b for b in found if b.kind == "authority"])
+        elif dialog.choice == "log":
+            self.send(offer, text)
+        else:
+            self.entry.cancelled()
+        self.focus_entry()
+
+    def request_approval(self, offer: QuickOffer, text: str, found: list[Breach]) -> None:
+        """One approval request per authority breach; the offer itself is not logged."""
+        prep = self.session.prep
+        for b in found:
+            self.session.log("approval_request", {
+                "issue": b.issue, "value": str(b.value),
+                "note": f"Offer held for approval: {text.strip()}"})
+        asked = ", ".join(f"{b.issue} {fmt(b.value, prep.issues[b.issue].unit, prep.currency)}"
+                          for b in found)
+        self.entry.cancelled()
+        self.entry.show_error(f"held for approval ({asked}); request sent. Press Enter again "
+                              f"once it is granted", 0, 0)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def _schedule(self, *_: object) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _room_safe(self, on: bool) -> None:
+        self.chart.set_room_safe(on)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw everything from the session's analysis (cheap: no item is re-created)."""
+        s = self.session
+        prep, analysis, acts = s.prep, s.analysis, s.acts
+        issues = analysis.get("issues", {})
+        for key, card in self.cards.items():
+            if key not in prep.issues:
+                continue
+            state = issues.get(key) or {}
+            m = meter(prep, acts, s.member, key, _last(state.get("ours")))
+            card.show_state(prep.issues[key], prep.currency, state, m, s.member, s.room_safe)
+        score = analysis.get("score") or {}
+        self.score_ours.set_secret(_score("ours", score.get("ours")),
+                                   "our current package, scored by our own preferences")
+        self.score_theirs.set_secret(_score("theirs", score.get("theirs")),
+                                     "their current package, scored by our own preferences")
+        alerts = analysis.get("alerts") or []
+        self.tactics.show_alerts(alerts, refs(acts))
+        self.alerts.show_alerts(alerts, prep, s.room_safe)
+        self.ledger.show_ledger(analysis.get("ledger") or [], prep, s.room_safe)
+        self._draw_chart()
+
+    def select_issue(self, key: str | None) -> None:
+        """Chart ``key`` and outline its card."""
+        if key is None or key not in self.cards:
+            return
+        self.selected = key
+        for k, card in self.cards.items():
+            card.set_selected(k == key)
+        self.chart.mark(None)
+        self._draw_chart()
+
+    def step_issue(self, step: int) -> None:
+        """Chart the next (or previous) issue."""
+        keys = list(self.cards)
+        if keys:
+            at = keys.index(self.selected) if self.selected in keys else 0
+            self.select_issue(keys[(at + step) % len(keys)])
+
+    def _draw_chart(self) -> None:
+        s = self.session
+        prep = s.prep
+        issue = prep.issues.get(self.selected or "")
+        if issue is None:
+            return
+        state = s.analysis.get("issues", {}).get(issue.key) or {}
+        m = meter(prep, s.acts, s.member, issue.key, _last(state.get("ours")))
+        plan = prep.plan.get(issue.key)
+        self.chart.room_safe = s.room_safe
+        self.chart.show_data(ChartData(
+            issue=issue, currency=prep.currency, points=offer_points(s.acts, issue.key),
+            offers=offer_count(s.acts), agreed=_last([state.get("agreed")]),
+            forecast=state.get("forecast"), ladder=plan.steps if plan else (),
+            limit=m.limit if m else None, approved=m.approved_to if m else None))
+        better = "lower" if issue.better == "lower" else "higher"
+        self.chart_title.setText(f"{issue.label or issue.key} · {issue.unit or prep.currency or ''}"
+                                 f" · {better} is better for us")
+        self.forecast.set_secret(_forecast_text(state.get("forecast"), issue.unit, prep.currency))
+
+    # --- pointing at acts -----------------------------------------------------------------------
+
+    def point_at_alert(self, alert: dict) -> None:
+        """An alert was clicked: chart its issue and point at its act."""
+        if alert.get("issue") in self.cards:
+            self.select_issue(alert["issue"])
+        self.point_at(alert.get("act"))
+
+    def point_at(self, ref) -> None:
+        """Select the act with analysis reference ``ref`` in the recent acts and on the chart."""
+        act = refs(self.session.acts).get(ref)
+        if act is None:
+            return
+        item = self.feed.item_of(act.id) if act.id else None
+        if item is not None:
+            self.tabs.setCurrentWidget(self.feed)
+            self.feed.setCurrentItem(item)
+            self.feed.scrollToItem(item)
+        self._act_selected(act)
+
+    def _act_selected(self, act) -> None:
+        self.chart.mark(offer_axis(self.session.acts).get(act.seq))
+
+
+def _last(values) -> object:
+    values = [v for v in (values or []) if v is not None]
+    if not values:
+        return None
+    try:
+        return parse_decimal(values[-1])
+    except NotANumber:
+        return None
+
+
+def _score(side: str, value) -> str:
+    return f"{side} —" if value is None else f"{side} {value:.0f} / 100"
+
+
+def _forecast_text(forecast: dict | None, unit: str | None, currency: str | None) -> str:
+    if not forecast:
+        return "forecast of their limit: after their 3rd offer on this issue"
+    signal = f", {forecast['signal']}" if forecast.get("signal") else ""
+    return (f"forecast: they stop near {fmt(forecast['estimate'], unit, currency)} "
+            f"(80 %: {fmt(forecast['low'])}–{fmt(forecast['high'], unit, currency)}, "
+            f"from {forecast['offers']} offers{signal})")

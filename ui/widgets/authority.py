@@ -1,0 +1,164 @@
+"""Authority: a slim meter per issue, and the one dialog that holds an offer past a limit.
+
+The meter draws ``app.meetview.Meter``: the track runs from our opening (left) to the walk-away
+(right), the fill is our current position, a tick marks this member's authority limit (and a
+second one how far a granted approval reaches). In room-safe the fill and ticks go (they would
+give the limits away) and only an empty track is left.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.authority import Breach
+from app.domain import Issue
+from app.meetview import Meter
+from ui import theme
+from ui.widgets.common import fmt
+
+
+class AuthorityMeter(QWidget):
+    """A bar from opening to walk-away with our position and the member's limit on it."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.meter: Meter | None = None
+        self.hidden_figures = False
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(120, max(8, self.fontMetrics().height() // 2))
+
+    def set_meter(self, meter: Meter | None, hidden: bool) -> None:
+        """Show ``meter``; with ``hidden`` (room-safe) only the empty track."""
+        self.meter, self.hidden_figures = meter, hidden
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt naming
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        radius = r.height() / 2
+        track = self.palette().color(QPalette.ColorRole.Mid)
+        track.setAlpha(90)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(track)
+        p.drawRoundedRect(r, radius, radius)
+        m = self.meter
+        if m is None or self.hidden_figures:
+            return
+        if m.used is not None:
+            colour = theme.BREACH if (m.past_limit or m.past_walk_away) else theme.OURS
+            width = r.width() * min(max(float(m.used), 0.0), 1.0)
+            p.setBrush(QColor(colour))
+            p.drawRoundedRect(QRectF(r.left(), r.top(), max(width, r.height()), r.height()),
+                              radius, radius)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        for at, style in ((m.limit_at, Qt.PenStyle.SolidLine),
+                          (m.approved_at, Qt.PenStyle.DotLine)):
+            if at is None:
+                continue
+            x = r.left() + r.width() * min(max(float(at), 0.0), 1.0)
+            p.setPen(QPen(text, 2, style))
+            p.drawLine(int(x), int(r.top()) - 1, int(x), int(r.bottom()) + 1)
+
+
+def meter_text(meter: Meter | None, issue: Issue, member: str, currency: str | None) -> str:
+    """The meter in words: how much of the limit (or of the room to the walk-away) is used."""
+    if meter is None or meter.used is None:
+        return "no position of ours yet"
+    if meter.limit is None:
+        walk = fmt(issue.walk_away, issue.unit, currency)
+        used = f"{_pct(meter.used)} of the way to walk-away {walk}"
+        return ("PAST WALK-AWAY · " if meter.past_walk_away else "") + used
+    parts = [f"{_pct(meter.limit_used)} of {member.split()[0]}'s limit "
+             f"{fmt(meter.limit, issue.unit, currency)}"]
+    if meter.approved_to is not None:
+        parts.append(f"approved to {fmt(meter.approved_to, issue.unit, currency)}")
+    if meter.past_limit:
+        parts.insert(0, "PAST AUTHORITY")
+    return " · ".join(parts)
+
+
+def _pct(fraction) -> str:
+    return f"{round(float(fraction) * 100)} %"
+
+
+class AuthorityDialog(QDialog):
+    """The one modal dialog of the meeting: this offer goes past a limit; what now?
+
+    ``choice`` is ``"request"`` (send approval requests, do not log the offer), ``"log"`` (log it
+    anyway: only when no authority limit is breached, i.e. past the walk-away alone, which is the
+    lead's own call) or ``"cancel"``. Open it with ``open()``: it is window-modal and never blocks
+    the event loop, so the feed keeps flowing behind it.
+    """
+
+    def __init__(self, lines: list[str], can_request: bool, approver: str | None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Offer held: past a limit")
+        self.setModal(True)
+        self.choice = "cancel"
+        box = QVBoxLayout(self)
+        head = QLabel("This offer is not logged yet:")
+        head.setFont(theme.scaled_font(self.font(), 1.2, bold=True))
+        box.addWidget(head)
+        self.lines = []
+        for line in lines:
+            label = QLabel("•  " + line)
+            label.setProperty("role", "breach")
+            label.setFont(theme.scaled_font(self.font(), 1.15))
+            label.setWordWrap(True)
+            box.addWidget(label)
+            self.lines.append(label)
+        who = f" to {approver}" if approver else ""
+        tail = (f"Send an approval request{who} and keep the line to log it once granted."
+                if can_request else "It is past the walk-away: our BATNA beats it.")
+        foot = QLabel(tail)
+        foot.setWordWrap(True)
+        box.addWidget(foot)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.request_button = QPushButton("Send approval request")
+        self.log_button = QPushButton("Log anyway")
+        self.cancel_button = QPushButton("Cancel")
+        for button, choice in ((self.request_button, "request"), (self.log_button, "log"),
+                               (self.cancel_button, "cancel")):
+            button.clicked.connect(lambda _=False, c=choice: self.choose(c))
+            row.addWidget(button)
+        self.request_button.setVisible(can_request)
+        self.log_button.setVisible(not can_request)
+        (self.request_button if can_request else self.cancel_button).setDefault(True)
+        box.addLayout(row)
+
+    def choose(self, choice: str) -> None:
+        """Close with ``choice``."""
+        self.choice = choice
+        if choice == "cancel":
+            self.reject()
+        else:
+            self.accept()
+
+
+def breach_line(breach: Breach, issue: Issue, member: str, currency: str | None,
+                room_safe: bool) -> str:
+    """One breach in words; in room-safe without the limit itself."""
+    name = issue.label or issue.key
+    value = fmt(breach.value, issue.unit, currency)
+    if breach.kind == "authority":
+        limit = "(limit hidden: room-safe)" if room_safe else \
+            f"of {fmt(breach.limit, issue.unit, currency)}"
+        return f"{name}: {value} is past {member}'s authority {limit}"
+    limit = "(hidden: room-safe)" if room_safe else fmt(breach.limit, issue.unit, currency)
+    return f"{name}: {value} is past the walk-away {limit}"
