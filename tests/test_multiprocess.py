@@ -158,17 +158,19 @@ def test_four_writers_at_once_lose_nothing_and_every_feed_sees_each_act_once(
     go.touch()  # the barrier: every writer is polling for this file
     started = time.monotonic()
 
-    # While they run, watch the WAL: pollers that pinned a snapshot would stop checkpoints from
-    # resetting it, and it would grow with every act (to some 100 MB here).
+    # While they run: `caucus verify` (a read-only process) finds the file sound at any moment;
+    # and the WAL stays small: pollers that pinned a snapshot would stop checkpoints from resetting
+    # it, and it would grow with every act (to some 100 MB here).
     wal = Path(f"{path}-wal")
     peak_wal = 0
-
-    def writers_done() -> bool:
-        nonlocal peak_wal
+    verified_live = 0
+    deadline = started + 90
+    while any(w.proc.poll() is None for w in writers):
+        assert time.monotonic() < deadline, "the writers did not finish within 90 s"
         peak_wal = max(peak_wal, wal.stat().st_size if wal.exists() else 0)
-        return all(w.proc.poll() is not None for w in writers)
-
-    wait_until(writers_done, 90, "the writers to finish")
+        verify = _run_verify(path)
+        assert verify.returncode == 0, f"verify during the writes: {verify.stderr}"
+        verified_live += 1
     for w in writers:
         assert w.wait(timeout=10) == 0, f"{w.name} failed:\n{w.stderr()}"
     elapsed = time.monotonic() - started
@@ -223,7 +225,8 @@ def test_four_writers_at_once_lose_nothing_and_every_feed_sees_each_act_once(
     verify = _run_verify(path)
     assert verify.returncode == 0, verify.stderr
     assert peak_wal < MAX_WAL_BYTES, f"the WAL grew to {peak_wal} bytes: checkpoints starved"
-    print(f"{total} acts by {WRITERS} writers in {elapsed:.2f} s; WAL at most {peak_wal} bytes")
+    print(f"{total} acts by {WRITERS} writers in {elapsed:.2f} s; WAL at most {peak_wal} bytes;"
+          f" verified {verified_live} times during the writes")
 
 
 # --- SIGKILL mid-stream -------------------------------------------------------------------------
