@@ -121,8 +121,8 @@ class RequestContext:
     past_requester_by: Decimal | None  # how far the value goes past the requester's limit
 
     @property
-    def warnings(self) -> list[str]:
-        """Plain sentences on what granting this would mean (empty when nothing stands out)."""
+    def breaches(self) -> list[str]:
+        """What granting this would break: the walk-away, the approver's own authority."""
         issue, out = self.issue, []
         name = issue.label or issue.key
         if self.past_walk_away:
@@ -131,6 +131,15 @@ class RequestContext:
         if self.past_approver_limit and self.approver_limit is not None:
             out.append(f"{name}: {issue.with_unit(self.value)} is past your own authority of "
                        f"{issue.with_unit(self.approver_limit)}")
+        return out
+
+    @property
+    def remarks(self) -> list[str]:
+        """Plain facts about the request: how far past the requester's limit, what is covered."""
+        issue, out = self.issue, []
+        if self.past_requester_by is not None:
+            out.append(f"{issue.with_unit(self.past_requester_by)} past {self.requester}'s limit "
+                       f"of {issue.with_unit(self.requester_limit)}")
         if self.already_covered and self.covered_to is not None:
             out.append(f"already covered: approvals granted reach "
                        f"{issue.with_unit(self.covered_to)}")
@@ -215,6 +224,13 @@ class Reference:
     should_cost: Decimal | None
     #: How much worse for us their position is than the should-cost (negative: better than it).
     theirs_over_should_cost: Decimal | None
+
+    @property
+    def theirs_over_should_cost_pct(self) -> Decimal | None:
+        """``theirs_over_should_cost`` as a percentage of the should-cost, to one decimal."""
+        if self.theirs_over_should_cost is None or not self.should_cost:
+            return None
+        return (self.theirs_over_should_cost * 100 / abs(self.should_cost)).quantize(Decimal("0.1"))
 
 
 def references(prep: Preparation, analysis: dict[str, Any]) -> list[Reference]:

@@ -54,6 +54,8 @@ def test_pending_requests_and_context():
     assert ctx.covered_to == Decimal("0.87")  # a15 granted a14's 0.87
     assert ctx.past_requester_by == Decimal("0.02")
     assert not ctx.past_walk_away and not ctx.past_approver_limit and not ctx.already_covered
+    assert ctx.breaches == []
+    assert ctx.remarks[0] == "0.02 EUR/box past Dana Whitfield's limit of 0.86 EUR/box"
     assert ctx.ours == Decimal("0.865") and ctx.theirs == Decimal("0.875")
     answered = _more(acts, "approval", {"request": "r1", "granted": False}, "Priya Raman", "r2")
     assert meeting.pending_requests(answered) == []
@@ -67,7 +69,7 @@ def test_request_past_walk_away_warns():
                  act_id="r1")
     ctx = meeting.request_context(fold(acts), acts, analyze(acts), acts[-1], "Priya Raman")
     assert ctx.past_walk_away and ctx.past_approver_limit
-    assert any("walk-away 0.90 EUR/box" in w for w in ctx.warnings)
+    assert any("walk-away 0.90 EUR/box" in w for w in ctx.breaches)
 
 
 def test_questions_marked_answered():
@@ -97,6 +99,7 @@ def test_references_and_trajectory():
     price = rows["price"]
     assert (price.ours, price.theirs) == (Decimal("0.865"), Decimal("0.875"))
     assert price.theirs_over_should_cost == Decimal("0.065")
+    assert price.theirs_over_should_cost_pct == Decimal("8.0")
     assert rows["payment"].should_cost is None and rows["payment"].theirs_over_should_cost is None
     points = meeting.trajectory(acts, "price")
     assert [p.side for p in points[:2]] == ["them", "us"]
