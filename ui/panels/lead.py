@@ -257,6 +257,11 @@ class LeadPanel(QWidget):
 
     # --- reading --------------------------------------------------------------------------------
 
+    @property
+    def refresh_pending(self) -> bool:
+        """True while a redraw is scheduled (acts arrived and are about to be drawn)."""
+        return self._refresh_timer.isActive()
+
     def _schedule(self, *_: object) -> None:
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
@@ -322,7 +327,9 @@ class LeadPanel(QWidget):
         better = "lower" if issue.better == "lower" else "higher"
         self.chart_title.setText(f"{issue.label or issue.key} · {issue.unit or prep.currency or ''}"
                                  f" · {better} is better for us")
-        self.forecast.set_secret(_forecast_text(state.get("forecast"), issue.unit, prep.currency))
+        self.forecast.set_secret(_references(issue, m, prep.currency) + "   ·   "
+                                 + _forecast_text(state.get("forecast"), issue.unit,
+                                                  prep.currency))
 
     # --- pointing at acts -----------------------------------------------------------------------
 
@@ -362,9 +369,17 @@ def _score(side: str, value) -> str:
     return f"{side} —" if value is None else f"{side} {value:.0f} / 100"
 
 
+def _references(issue, m, currency: str | None) -> str:
+    parts = [f"target {fmt(issue.target, issue.unit, currency)}",
+             f"walk-away {fmt(issue.walk_away, issue.unit, currency)}"]
+    if m is not None and m.limit is not None:
+        parts.append(f"my limit {fmt(m.limit, issue.unit, currency)}")
+    return " · ".join(parts)
+
+
 def _forecast_text(forecast: dict | None, unit: str | None, currency: str | None) -> str:
     if not forecast:
-        return "forecast of their limit: after their 3rd offer on this issue"
+        return "forecast of where they stop: after their 3rd offer here"
     signal = f", {forecast['signal']}" if forecast.get("signal") else ""
     return (f"forecast: they stop near {fmt(forecast['estimate'], unit, currency)} "
             f"(80 %: {fmt(forecast['low'])}–{fmt(forecast['high'], unit, currency)}, "

@@ -1,0 +1,284 @@
+"""The lead's panel, offscreen, on a real workspace file holding the example part-way through.
+
+The example is cut after act a12 (our last offer then is price 0.84 with term 18; no approval yet):
+Dana Whitfield's price limit is 0.86 EUR/box and the price walk-away 0.90 EUR/box.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QTableWidget,
+    QTreeWidget,
+    QWidget,
+)
+
+from app import scenario
+from app.workspace import Workspace
+from ui.panels.lead import LeadPanel
+from ui.session import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = next(p for p in (ROOT / "tests" / "fixtures" / "corrugated-2027.json",
+                           ROOT.parent / "shared" / "examples" / "corrugated-2027.json")
+               if p.exists())
+DANA = "Dana Whitfield"
+CUT_AFTER = 12  # acts a1..a12 of the first meeting
+SECRETS = ("0.90 EUR/box", "walk-away 90 %", "limit 0.86", "target 0.84", "0.83", "they stop near")
+
+
+@pytest.fixture
+def workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]:
+    """A workspace with the example imported up to a12."""
+    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(tmp_path / "config"))
+    data = scenario.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["meetings"][0]["acts"] = data["meetings"][0]["acts"][:CUT_AFTER]
+    path = tmp_path / "lead.caucus"
+    ws = Workspace(path)
+    with ws.unit(auto_ids=False) as unit:
+        negotiation = scenario.import_scenario(unit, json.loads(json.dumps(data, default=str),
+                                                                parse_float=Decimal))
+    ws.close()
+    return path, negotiation
+
+
+@pytest.fixture
+def ws(workspace_file):
+    """The workspace, open for the test (closed after its widgets)."""
+    workspace = Workspace(workspace_file[0])
+    yield workspace
+    workspace.close()
+
+
+def settle(qtbot, session: Session, panel: LeadPanel) -> None:
+    """Wait for the writes in flight and the redraw they cause."""
+    qtbot.waitUntil(lambda: session._pending == 0, timeout=5000)
+    qtbot.waitUntil(lambda: not panel.refresh_pending, timeout=5000)
+
+
+@pytest.fixture
+def panel(qtbot, ws, workspace_file):
+    """The lead panel of Dana, following the workspace."""
+    session = Session(ws, workspace_file[1], DANA, "lead", poll_ms=20)
+    session.start()
+    widget = LeadPanel(session)
+
+    def close(w: LeadPanel) -> None:
+        settle(qtbot, session, w)
+        session.close()
+
+    qtbot.addWidget(widget, before_close_func=close)
+    widget.resize(1440, 860)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.focus_entry()
+    return widget
+
+
+def type_line(qtbot, panel: LeadPanel, text: str, enter: bool = True) -> None:
+    line = panel.entry.line
+    line.setFocus()
+    qtbot.keyClicks(line, text)
+    if enter:
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+
+
+def offers(panel: LeadPanel) -> list:
+    return [a for a in panel.session.acts if a.kind == "offer"]
+
+
+def visible_texts(root: QWidget) -> list[str]:
+    """Every text a person could read in ``root``: labels, lines, buttons, tooltips, list, table
+    and tree items, and the chart's line labels."""
+    texts: list[str] = []
+    for w in [root, *root.findChildren(QWidget)]:
+        texts.append(w.toolTip())
+        if isinstance(w, QLabel | QLineEdit | QAbstractButton):
+            texts.append(w.text())
+        if isinstance(w, QListWidget):
+            texts += [w.item(n).text() + w.item(n).toolTip() for n in range(w.count())]
+        if isinstance(w, QTableWidget):
+            texts += [w.item(r, c).text() for r in range(w.rowCount())
+                      for c in range(w.columnCount()) if w.item(r, c)]
+        if isinstance(w, QTreeWidget):
+            items = [w.topLevelItem(n) for n in range(w.topLevelItemCount())]
+            while items:
+                item = items.pop()
+                items += [item.child(n) for n in range(item.childCount())]
+                texts += [item.text(c) + item.toolTip(c) for c in range(w.columnCount())]
+    texts += root.chart.visible_texts() if isinstance(root, LeadPanel) else []
+    return texts
+
+
+# --- quick entry ----------------------------------------------------------------------------------
+
+
+def test_valid_offer_is_logged_then_the_line_clears(qtbot, panel):
+    before = len(offers(panel))
+    started = time.monotonic()
+    type_line(qtbot, panel, "them price 0.89 pay 60")
+    qtbot.waitUntil(lambda: panel.entry.line.text() == "", timeout=3000)
+    assert time.monotonic() - started < 3.0
+    logged = offers(panel)[before:]
+    assert [a.payload["terms"] for a in logged] == [{"price": "0.89", "payment": "60"}]
+    assert logged[0].by == DANA and logged[0].payload["side"] == "them"
+    qtbot.waitUntil(lambda: panel.cards["price"].numbers["them"].text() == "0.89")
+    assert panel.cards["price"].units["them"].text() == "EUR/box"
+    assert panel.chart.curves["them"].getData()[1][-1] == pytest.approx(0.89)
+
+
+def test_bad_word_is_marked_and_the_text_kept(qtbot, panel):
+    before = len(panel.session.acts)
+    type_line(qtbot, panel, "them prise 0.89")
+    assert panel.entry.line.text() == "them prise 0.89"
+    assert panel.entry.line.property("invalid") is True
+    assert "prise" in panel.entry.note.text() and "not an issue" in panel.entry.note.text()
+    assert (panel.entry.error.start, panel.entry.error.end) == (5, 10)
+    assert len(panel.session.acts) == before
+    qtbot.keyClick(panel.entry.line, Qt.Key.Key_Backspace)  # editing clears the mark
+    assert panel.entry.line.property("invalid") is False
+
+
+def test_tab_completes_issue_words(qtbot, panel):
+    type_line(qtbot, panel, "them pr", enter=False)
+    assert panel.entry.candidates() == ["price"]
+    assert "price" in panel.entry.note.text()
+    qtbot.keyClick(panel.entry.line, Qt.Key.Key_Tab)
+    assert panel.entry.line.text() == "them price "
+    assert panel.entry.line.hasFocus()  # Tab completed instead of moving the focus
+
+
+# --- authority guard ------------------------------------------------------------------------------
+
+
+def test_offer_past_authority_is_held_and_an_approval_requested(qtbot, panel):
+    before = len(offers(panel))
+    type_line(qtbot, panel, "us price 0.88 ask rebate 2")
+    qtbot.waitUntil(lambda: panel.authority_dialog is not None
+                    and panel.authority_dialog.isVisible())
+    dialog = panel.authority_dialog
+    assert [label.text() for label in dialog.lines] == [
+        "•  Unit price: 0.88 EUR/box is past Dana Whitfield's authority of 0.86 EUR/box"]
+    assert dialog.request_button.isVisible() and not dialog.log_button.isVisible()
+    qtbot.mouseClick(dialog.request_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(a.kind == "approval_request" for a in panel.session.acts))
+    request = [a for a in panel.session.acts if a.kind == "approval_request"][-1]
+    assert request.payload["issue"] == "price" and request.payload["value"] == "0.88"
+    assert "us price 0.88" in request.payload["note"]
+    assert len(offers(panel)) == before  # the offer itself is not logged
+    assert panel.entry.line.text() == "us price 0.88 ask rebate 2"
+    assert "approval" in panel.entry.note.text()
+
+
+def test_cancel_keeps_the_text_and_logs_nothing(qtbot, panel):
+    before = len(panel.session.acts)
+    type_line(qtbot, panel, "us price 0.88")
+    qtbot.waitUntil(lambda: panel.authority_dialog is not None)
+    qtbot.mouseClick(panel.authority_dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.authority_dialog is None)
+    assert panel.entry.line.text() == "us price 0.88"
+    assert len(panel.session.acts) == before
+
+
+def test_past_walk_away_alone_can_be_logged_anyway(qtbot, panel):
+    type_line(qtbot, panel, "us volume 95 ask price 0.84")  # no limit of Dana on volume
+    qtbot.waitUntil(lambda: panel.authority_dialog is not None)
+    dialog = panel.authority_dialog
+    assert "past the walk-away 90 %" in dialog.lines[0].text()
+    assert dialog.log_button.isVisible() and not dialog.request_button.isVisible()
+    qtbot.mouseClick(dialog.log_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.entry.line.text() == "")
+    assert offers(panel)[-1].payload["terms"] == {"volume": "95"}
+
+
+# --- room-safe -----------------------------------------------------------------------------------
+
+
+def test_room_safe_hides_every_confidential_figure(qtbot, panel):
+    def leaks() -> set[str]:
+        text = "\n".join(visible_texts(panel))
+        return {s for s in SECRETS if s in text}
+
+    assert leaks() == set(SECRETS)  # all there to begin with
+    panel.session.set_room_safe(True)
+    assert leaks() == set()
+    for key in ("walk_away", "target", "limit"):
+        assert not panel.chart.lines[key].isVisible()
+    assert not panel.chart.band.isVisible() and not panel.chart.ladder.isVisible()
+    assert panel.chart.lines["opening"].isVisible()  # what was said at the table stays
+    assert panel.cards["price"].numbers["us"].text() == "0.84"
+    panel.session.set_room_safe(False)
+    assert leaks() == set(SECRETS)
+
+
+# --- alerts, tactic cards, focus ------------------------------------------------------------------
+
+
+def test_alerts_arrive_without_taking_the_keyboard(qtbot, panel, workspace_file):
+    line = panel.entry.line
+    type_line(qtbot, panel, "them pri", enter=False)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is line)
+    other = Workspace(workspace_file[0])  # the observer's process
+    try:
+        other.log(workspace_file[1], "Oli Park", "tactic",
+                  {"tactic": "nibble", "note": "Wants free plate changes."})
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: len(panel.tactics.cards) == 1
+                    and "Nibble" in panel.tactics.cards[0].title.text(), timeout=5000)
+    assert QApplication.focusWidget() is line and line.text() == "them pri"
+    assert any("Nibble" in t for t in panel.alerts.texts())
+    qtbot.mouseClick(panel.tactics.cards[0].close_button, Qt.MouseButton.LeftButton)
+    assert not any("Nibble" in c.title.text() for c in panel.tactics.cards)
+    assert any("Nibble" in t for t in panel.alerts.texts())  # still findable
+    assert QApplication.focusWidget() is line
+    assert not [a for a in panel.session.acts if a.kind == "retract"]  # dismissal is local
+
+
+def test_clicking_an_alert_points_at_its_act(qtbot, panel):
+    row = next(n for n, t in enumerate(panel.alerts.texts()) if "Gave without a get" in t)
+    item = panel.alerts.item(row)
+    qtbot.mouseClick(panel.alerts.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.alerts.visualItemRect(item).center())
+    current = panel.feed.currentItem()
+    assert current is not None and current.data(2, Qt.ItemDataRole.UserRole).id == "a11"
+    assert panel.selected == "price"
+    assert panel.chart.marker.isVisible() and panel.chart.marker.value() == 6.0  # 6th offer
+
+
+# --- undo ----------------------------------------------------------------------------------------
+
+
+def test_ctrl_z_undoes_typing_then_the_last_entry(qtbot, ws, workspace_file):
+    from ui.window import MainWindow
+
+    session = Session(ws, workspace_file[1], DANA, "lead", poll_ms=20)
+    session.start()
+    window = MainWindow(session)  # its closeEvent closes the session
+    panel = window.current_panel()
+    qtbot.addWidget(window, before_close_func=lambda w: settle(qtbot, session, panel))
+    window.show()
+    qtbot.waitExposed(window)
+    line = panel.entry.line
+    type_line(qtbot, panel, "them rebate 1.2")
+    qtbot.waitUntil(lambda: line.text() == "")
+    logged = offers(panel)[-1]
+    qtbot.keyClicks(line, "us")
+    qtbot.keyClick(line, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert line.text() == ""  # typing undone, nothing withdrawn
+    assert not any(a.kind == "retract" for a in session.acts)
+    qtbot.keyClick(line, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(a.kind == "retract" and a.payload["act"] == logged.id
+                                for a in session.acts))
+    assert ("Ctrl+Z", panel.shortcuts()[3][1]) in window.shortcuts()
