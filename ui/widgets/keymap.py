@@ -217,6 +217,7 @@ class KeymapEditor(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 130)
         box.addWidget(self.table, 1)
         self.problems = QLabel()
         self.problems.setProperty("role", "breach")
