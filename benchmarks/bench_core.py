@@ -11,7 +11,10 @@
    process, against a raw connection polling ``PRAGMA data_version`` at the same interval and then
    SELECTing the new rows. Times are ``time.monotonic_ns()`` (CLOCK_MONOTONIC, one clock for every
    process on Linux), taken by the writer just before COMMIT and by the poller when the act is in
-   hand.
+   hand. Both pollers run at once and the writer alternates between the two files, so that load
+   on the machine falls on both alike; the writer and the pollers are pinned to separate CPUs
+   (``--no-pin`` to not), since a poller sharing the writer's CPU tends to run right after the
+   writer's burst, which shortens the measured delay by an amount that depends on the burst.
 3. Idle CPU: a process polling ``ChangeFeed.poll()`` with no writes at all, at 50 ms (the console's
    poll interval, ``ui/session.py`` ``POLL_MS``) and at 10 ms, as % of one core (CPU time / wall).
 
@@ -209,21 +212,32 @@ def _read_line(proc: subprocess.Popen, timeout: float) -> str:
     return line.strip()
 
 
-def bench_propagation(folder: Path, preload: int, count: int) -> dict[str, Any]:
+def bench_propagation(folder: Path, preload: int, count: int,
+                      pinned: bool = True) -> dict[str, Any]:
+    """Both pollers run at once and the writer alternates between the two files in random order,
+    so that any burst of load on the machine falls on the feed and on its floor alike."""
     rng = random.Random(7)
     results: dict[str, Any] = {"interval_ms": PROPAGATION_POLL_S * 1000, "count": count}
     ws, neg = make_workspace(folder / "feed.caucus", preload)
     raw = RawFile(folder / "feed-raw.sqlite", preload)
+    writer_cpu, poller_cpu = cpus_to_pin() if pinned else (None, None)
+    results["pinned"] = writer_cpu is not None
+    before = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    pin(writer_cpu)
+    pollers: dict[str, subprocess.Popen] = {}
     try:
-        for mode in ("caucus", "raw"):
-            path = folder / ("feed.caucus" if mode == "caucus" else "feed-raw.sqlite")
-            after = ws.last_seq() if mode == "caucus" else raw.n
-            poller = _spawn("_poller", "--mode", mode, "--path", str(path), "--after", str(after),
-                            "--expect", str(count), "--interval", str(PROPAGATION_POLL_S))
+        for mode, path, after in (("caucus", folder / "feed.caucus", ws.last_seq()),
+                                  ("raw", folder / "feed-raw.sqlite", raw.n)):
+            pinning = ("--cpu", str(poller_cpu)) if poller_cpu is not None else ()
+            pollers[mode] = _spawn("_poller", "--mode", mode, "--path", str(path),
+                                   "--after", str(after), "--expect", str(count),
+                                   "--interval", str(PROPAGATION_POLL_S), *pinning)
+        for mode, poller in pollers.items():
             if _read_line(poller, 60) != "ready":
-                raise SystemExit("bench_core: the poller did not start")
-            committed: dict[int, int] = {}
-            for n in range(count):
+                raise SystemExit(f"bench_core: the {mode} poller did not start")
+        committed: dict[str, dict[int, int]] = {"caucus": {}, "raw": {}}
+        for n in range(count):
+            for mode in rng.sample(["caucus", "raw"], 2):
                 # A random pause, so that commits fall at every phase of the poll interval.
                 time.sleep(rng.uniform(0.003, 0.008))
                 if mode == "caucus":
@@ -236,24 +250,45 @@ def bench_propagation(folder: Path, preload: int, count: int) -> dict[str, Any]:
                     seq = raw.conn.execute(raw.INSERT, raw.row()).lastrowid
                     t0 = time.monotonic_ns()
                     raw.conn.execute("COMMIT")
-                committed[seq] = t0
+                committed[mode][seq] = t0
+        for mode, poller in pollers.items():
             seen = {int(k): v for k, v in json.loads(_read_line(poller, 60)).items()}
-            poller.wait(timeout=30)
-            poller.stdout.close()
-            missing = set(committed) - set(seen)
+            missing = set(committed[mode]) - set(seen)
             if missing:
                 raise SystemExit(f"bench_core: the {mode} poller never saw {sorted(missing)[:5]}")
-            results[mode] = summary([seen[s] - t for s, t in committed.items()])
+            results[mode] = summary([seen[s] - t for s, t in committed[mode].items()])
     finally:
+        for poller in pollers.values():
+            if poller.poll() is None:
+                poller.kill()
+            poller.wait(timeout=30)
+            poller.stdout.close()
         ws.close()
         raw.close()
+        if before is not None:
+            os.sched_setaffinity(0, before)
     results["ratio_p95"] = results["caucus"]["p95_ms"] / results["raw"]["p95_ms"]
     results["ratio_median"] = results["caucus"]["median_ms"] / results["raw"]["median_ms"]
     return results
 
 
+def pin(cpu: int | None) -> None:
+    """Run this process on one CPU only (where the platform allows it)."""
+    if cpu is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {cpu})
+
+
+def cpus_to_pin() -> tuple[int, int] | tuple[None, None]:
+    """Two CPUs for the writer and the poller, so that neither waits for the other's slice."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None, None
+    allowed = sorted(os.sched_getaffinity(0))
+    return (allowed[0], allowed[1]) if len(allowed) >= 2 else (None, None)
+
+
 def run_poller(args: argparse.Namespace) -> int:
     """Helper process: report when each act after ``--after`` is in hand (monotonic ns)."""
+    pin(args.cpu)
     seen: dict[int, int] = {}
     deadline = time.monotonic() + 120
     if args.mode == "caucus":
@@ -377,8 +412,9 @@ def report(r: dict[str, Any]) -> list[tuple[str, bool]]:
           f"{a['caucus']['p95_ms']:.3f} ms {verdict(ok)}")
 
     p = r["propagation"]
-    print(f"\n2. Commit in one process -> in hand in another ({p['count']} acts, poll every "
-          f"{p['interval_ms']:g} ms, CLOCK_MONOTONIC)")
+    print(f"\n2. Commit in one process -> in hand in another ({p['count']} acts each, poll every "
+          f"{p['interval_ms']:g} ms, CLOCK_MONOTONIC;\n   both pollers at once, writes alternating"
+          + ("; writer and pollers on separate CPUs)" if p["pinned"] else ")"))
     print(f"   {'':34}{'median':>10}{'p95':>10}{'max':>10}")
     for label, key in (("ChangeFeed.poll()", "caucus"),
                        ("raw data_version + SELECT (floor)", "raw")):
@@ -413,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", help="where to create the files (default: a temporary folder)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="do not pin the propagation writer and pollers to separate CPUs")
     sub = parser.add_subparsers(dest="helper")
     h = sub.add_parser("_poller")
     h.add_argument("--mode", choices=["caucus", "raw"], required=True)
@@ -420,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     h.add_argument("--after", type=int, required=True)
     h.add_argument("--expect", type=int, required=True)
     h.add_argument("--interval", type=float, required=True)
+    h.add_argument("--cpu", type=int, help="run on this CPU only")
     h = sub.add_parser("_idle")
     h.add_argument("--mode", choices=["caucus", "raw"], required=True)
     h.add_argument("--path", required=True)
@@ -446,7 +485,8 @@ def main(argv: list[str] | None = None) -> int:
         results = {"quick": args.quick, "python": platform.python_version(),
                    "sqlite": sqlite3.sqlite_version, "cpus": os.cpu_count(),
                    "append": bench_append(work, preload, appends),
-                   "propagation": bench_propagation(work, preload, propagations),
+                   "propagation": bench_propagation(work, preload, propagations,
+                                                  pinned=not args.no_pin),
                    "idle": bench_idle(work, idle_s)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
