@@ -35,7 +35,7 @@ EXAMPLE = next(p for p in (ROOT / "tests" / "fixtures" / "corrugated-2027.json",
                if p.exists())
 DANA = "Dana Whitfield"
 CUT_AFTER = 12  # acts a1..a12 of the first meeting
-SECRETS = ("0.90 EUR/box", "walk-away 90 %", "limit 0.86", "target 0.84", "0.83", "they stop near")
+SECRETS = ("0.90 EUR/box", "walk-away 90 %", "limit 0.86", "target 0.84", "0.83", "they stop ≈")
 
 
 @pytest.fixture
@@ -159,6 +159,20 @@ def test_tab_completes_issue_words(qtbot, panel):
     assert panel.entry.line.hasFocus()  # Tab completed instead of moving the focus
 
 
+def test_failed_write_keeps_the_text_and_says_why(qtbot, panel, monkeypatch):
+    from app.errors import InvalidInput
+
+    def refuse(*_args, **_kwargs):
+        raise InvalidInput("the workspace is read-only")
+
+    monkeypatch.setattr(panel.session.ws, "log", refuse)
+    type_line(qtbot, panel, "them price 0.89")
+    qtbot.waitUntil(lambda: panel.entry.pending is None)
+    assert panel.entry.line.text() == "them price 0.89"
+    assert "read-only" in panel.entry.note.text()
+    assert panel.entry.line.property("invalid") is True
+
+
 # --- authority guard ------------------------------------------------------------------------------
 
 
@@ -170,6 +184,9 @@ def test_offer_past_authority_is_held_and_an_approval_requested(qtbot, panel):
     dialog = panel.authority_dialog
     assert [label.text() for label in dialog.lines] == [
         "•  Unit price: 0.88 EUR/box is past Dana Whitfield's authority of 0.86 EUR/box"]
+    panel.session.set_room_safe(True)  # the table must not read the limit off the dialog
+    assert "0.86" not in dialog.lines[0].text()
+    panel.session.set_room_safe(False)
     assert dialog.request_button.isVisible() and not dialog.log_button.isVisible()
     qtbot.mouseClick(dialog.request_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(a.kind == "approval_request" for a in panel.session.acts))

@@ -56,6 +56,7 @@ class LeadPanel(QWidget):
         self.selected: str | None = None
         self.cards: dict[str, IssueCard] = {}
         self.authority_dialog: AuthorityDialog | None = None
+        self._held: list[Breach] = []
         self.setStyleSheet(STYLE)
         self._build()
         self._wire()
@@ -219,16 +220,21 @@ class LeadPanel(QWidget):
 
     def hold(self, offer: QuickOffer, text: str, found: list[Breach]) -> None:
         """Stop an offer past the walk-away or this member's authority: the one modal dialog."""
-        s = self.session
-        prep = s.prep
-        lines = [breach_line(b, prep.issues[b.issue], s.member, prep.currency, s.room_safe)
-                 for b in found]
+        prep = self.session.prep
         approver = next((m.name for m in prep.team.values() if m.role == "approver"), None)
         can_request = any(b.kind == "authority" for b in found)
-        dialog = AuthorityDialog(lines, can_request, approver, self)
+        dialog = AuthorityDialog(self._breach_lines(found), can_request, approver,
+                                 self.entry.preview(offer), self)
         dialog.finished.connect(lambda _code: self._decided(dialog, offer, text, found))
+        self._held = found
         self.authority_dialog = dialog
         dialog.open()
+
+    def _breach_lines(self, found: list[Breach]) -> list[str]:
+        s = self.session
+        prep = s.prep
+        return [breach_line(b, prep.issues[b.issue], s.member, prep.currency, s.room_safe)
+                for b in found]
 
     def _decided(self, dialog: AuthorityDialog, offer: QuickOffer, text: str,
                  found: list[Breach]) -> None:
@@ -268,6 +274,8 @@ class LeadPanel(QWidget):
 
     def _room_safe(self, on: bool) -> None:
         self.chart.set_room_safe(on)
+        if self.authority_dialog is not None:
+            self.authority_dialog.set_lines(self._breach_lines(self._held))
         self.refresh()
 
     def refresh(self) -> None:
@@ -327,7 +335,7 @@ class LeadPanel(QWidget):
         better = "lower" if issue.better == "lower" else "higher"
         self.chart_title.setText(f"{issue.label or issue.key} · {issue.unit or prep.currency or ''}"
                                  f" · {better} is better for us")
-        self.forecast.set_secret(_references(issue, m, prep.currency) + "   ·   "
+        self.forecast.set_secret(_references(issue, m, prep.currency) + "  ·  "
                                  + _forecast_text(state.get("forecast"), issue.unit,
                                                   prep.currency))
 
@@ -381,6 +389,6 @@ def _forecast_text(forecast: dict | None, unit: str | None, currency: str | None
     if not forecast:
         return "forecast of where they stop: after their 3rd offer here"
     signal = f", {forecast['signal']}" if forecast.get("signal") else ""
-    return (f"forecast: they stop near {fmt(forecast['estimate'], unit, currency)} "
-            f"(80 %: {fmt(forecast['low'])}–{fmt(forecast['high'], unit, currency)}, "
-            f"from {forecast['offers']} offers{signal})")
+    return (f"they stop ≈ {fmt(forecast['estimate'], unit, currency)} "
+            f"(80 %: {fmt(forecast['low'])}–{fmt(forecast['high'], unit, currency)}; "
+            f"{forecast['offers']} offers{signal})")

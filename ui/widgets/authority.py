@@ -105,23 +105,30 @@ class AuthorityDialog(QDialog):
     """
 
     def __init__(self, lines: list[str], can_request: bool, approver: str | None,
-                 parent: QWidget | None = None):
+                 offer_text: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Offer held: past a limit")
         self.setModal(True)
         self.choice = "cancel"
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 34)
         box = QVBoxLayout(self)
-        head = QLabel("This offer is not logged yet:")
+        head = QLabel("This offer is not logged yet")
         head.setFont(theme.scaled_font(self.font(), 1.2, bold=True))
         box.addWidget(head)
-        self.lines = []
-        for line in lines:
-            label = QLabel("•  " + line)
+        if offer_text:
+            offer = QLabel(offer_text)
+            offer.setProperty("role", "ours")
+            offer.setWordWrap(True)
+            box.addWidget(offer)
+        self.lines: list[QLabel] = []
+        for _ in lines:
+            label = QLabel()
             label.setProperty("role", "breach")
             label.setFont(theme.scaled_font(self.font(), 1.15))
             label.setWordWrap(True)
             box.addWidget(label)
             self.lines.append(label)
+        self.set_lines(lines)
         who = f" to {approver}" if approver else ""
         tail = (f"Send an approval request{who} and keep the line to log it once granted."
                 if can_request else "It is past the walk-away: our BATNA beats it.")
@@ -141,6 +148,11 @@ class AuthorityDialog(QDialog):
         self.log_button.setVisible(not can_request)
         (self.request_button if can_request else self.cancel_button).setDefault(True)
         box.addLayout(row)
+
+    def set_lines(self, lines: list[str]) -> None:
+        """(Re)word the breaches, e.g. when room-safe is switched while the dialog is open."""
+        for label, line in zip(self.lines, lines, strict=True):
+            label.setText("•  " + line)
 
     def choose(self, choice: str) -> None:
         """Close with ``choice``."""

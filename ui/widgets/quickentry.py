@@ -187,7 +187,7 @@ class QuickEntry(QWidget):
         self.line.setProperty("invalid", True)
         self._restyle()
         word = self.line.text()[start:end]
-        where = f'at "{word}": ' if word else ""
+        where = f'at "{word}": ' if word and f'"{word}"' not in message else ""
         self._say(f"✗ {where}{message}", "breach")
         if end > start:
             self.line.setCursorPosition(end)

@@ -23,7 +23,7 @@ from app.meetview import Point
 from ui import theme
 from ui.widgets.common import fmt
 
-CONFIDENTIAL = ("target", "walk_away", "limit", "approved")
+CONFIDENTIAL = ("target", "walk_away", "limit", "approved", "forecast")
 #: reference line → (caption, colour, dash style, width, where its label sits along the line).
 #: Lines that often lie close together get labels at different places so they never overlap.
 LINES = {
@@ -35,6 +35,7 @@ LINES = {
     "benchmark": ("benchmark", theme.REFERENCE, Qt.PenStyle.DashLine, 1, 0.62),
     "should_cost": ("should-cost", theme.REFERENCE, Qt.PenStyle.DotLine, 1, 0.62),
     "agreed": ("agreed", theme.AGREED, Qt.PenStyle.SolidLine, 2, 0.80),
+    "forecast": ("they stop ≈", theme.THEIRS, Qt.PenStyle.DotLine, 1, 0.80),
 }
 
 
@@ -163,7 +164,8 @@ class TrajectoryChart(QWidget):
         values = {"opening": issue.opening, "target": issue.target,
                   "walk_away": issue.walk_away, "limit": data.limit, "approved": data.approved,
                   "benchmark": issue.benchmark, "should_cost": issue.should_cost,
-                  "agreed": data.agreed}
+                  "agreed": data.agreed,
+                  "forecast": _estimate(data.forecast)}
         for key, line in self.lines.items():
             value = values[key]
             line.setProperty("has_value", value is not None)
@@ -204,6 +206,10 @@ class TrajectoryChart(QWidget):
     def visible_texts(self) -> list[str]:
         """The texts of the labels drawn on the chart now (for tests and debugging)."""
         return [line.label.toPlainText() for line in self.lines.values() if line.isVisible()]
+
+
+def _estimate(forecast: dict | None) -> Decimal | None:
+    return Decimal(forecast["estimate"]) if forecast and forecast.get("estimate") else None
 
 
 def _alpha(colour: str, alpha: int) -> QColor:
