@@ -258,6 +258,9 @@ def test_alerts_arrive_without_taking_the_keyboard(qtbot, panel, workspace_file)
     assert any("Nibble" in t for t in panel.alerts.texts())
     qtbot.mouseClick(panel.tactics.cards[0].close_button, Qt.MouseButton.LeftButton)
     assert not any("Nibble" in c.title.text() for c in panel.tactics.cards)
+    assert "Deadline" in panel.tactics.cards[0].title.text()  # the one before comes forward
+    qtbot.keyClick(panel.entry.line, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert "Anchoring" in panel.tactics.cards[0].title.text()
     assert any("Nibble" in t for t in panel.alerts.texts())  # still findable
     assert QApplication.focusWidget() is line
     assert not [a for a in panel.session.acts if a.kind == "retract"]  # dismissal is local
@@ -272,6 +275,9 @@ def test_clicking_an_alert_points_at_its_act(qtbot, panel):
     assert current is not None and current.data(2, Qt.ItemDataRole.UserRole).id == "a11"
     assert panel.selected == "price"
     assert panel.chart.marker.isVisible() and panel.chart.marker.value() == 6.0  # 6th offer
+    qtbot.keyClick(panel.entry.line, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert panel.selected == "payment" and panel.cards["payment"].property("selected")
+    assert panel.chart_title.text().startswith("Payment terms · days")
 
 
 # --- undo ----------------------------------------------------------------------------------------

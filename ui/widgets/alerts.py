@@ -100,6 +100,8 @@ class AlertList(QListWidget):
         fresh = {alert_key(a) for a in alerts} - self.seen if self._primed else set()
         self.seen |= {alert_key(a) for a in alerts}
         self._primed = True
+        bar = self.verticalScrollBar()
+        scroll = None if bar.value() == bar.minimum() else bar.value()
         self.blockSignals(True)
         self.clear()
         for alert in reversed(alerts):
@@ -114,6 +116,9 @@ class AlertList(QListWidget):
             if alert_key(alert) == picked:
                 self.setCurrentItem(item)
         self.blockSignals(False)
+        if scroll is not None:  # the lead scrolled back to an older alert: stay there
+            self.doItemsLayout()
+            bar.setValue(scroll)
 
     def texts(self) -> list[str]:
         """Every row's text, top to bottom."""
