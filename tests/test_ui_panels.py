@@ -349,3 +349,15 @@ def test_approver_warns_past_walk_away_and_room_safe(qtbot, open_session, worksp
     assert "0.92" not in " ".join(_texts(panel))  # the authority asked for is hidden too
     assert not any(line.isVisible() for line in panel.chart.confidential)
     assert panel.tiles["theirs"].value.text() == "0.875 EUR/box"  # offers stay visible
+
+
+def test_sme_refused_note_keeps_the_text(qtbot, open_session):
+    from ui.panels.sme import SmePanel
+
+    session = open_session("Kim Lee", "sme")  # not on the team: the service refuses the note
+    panel = _panel(qtbot, SmePanel, session)
+    qtbot.keyClicks(panel.line, "claim: 96 % is their standard SLA")
+    with qtbot.waitSignal(session.write_failed, timeout=WAIT_MS):
+        qtbot.keyClick(panel.line, Qt.Key.Key_Return)
+    assert "not on the team" in panel.message.text()
+    assert panel.line.text() == "claim: 96 % is their standard SLA"
