@@ -26,8 +26,10 @@ def asks_text(asks: dict | None, prep: Preparation) -> str:
     """What we asked in return, with units; a warning text when nothing was asked."""
     if not asks:
         return "nothing asked"
-    def unit(k: str):
+
+    def unit(k: str) -> str | None:
         return prep.issues[k].unit if k in prep.issues else None
+
     return " · ".join(f"{k} {fmt(v, unit(k), prep.currency)}" for k, v in asks.items())
 
 
@@ -45,6 +47,7 @@ class LedgerTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.verticalHeader().hide()
         self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
         head = self.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -69,6 +72,10 @@ class LedgerTable(QTableWidget):
                     item.setForeground(QBrush(theme.color(theme.WARNING)))
                 self.setItem(row, col, item)
         self.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self.resizeRowsToContents()  # wrapped cells grow with the new column widths
 
     def texts(self) -> list[str]:
         """Every cell's text, row by row."""

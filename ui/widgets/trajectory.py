@@ -30,13 +30,14 @@ LINES = {
     "opening": ("opening", theme.OURS, Qt.PenStyle.DashDotLine, 1, 0.01),
     "target": ("target", theme.OURS, Qt.PenStyle.DashLine, 1, 0.01),
     "walk_away": ("walk-away", theme.BREACH, Qt.PenStyle.SolidLine, 2, 0.01),
-    "limit": ("my limit", theme.BREACH, Qt.PenStyle.DashLine, 1, 0.22),
-    "approved": ("approved to", theme.BREACH, Qt.PenStyle.DotLine, 1, 0.42),
-    "benchmark": ("benchmark", theme.REFERENCE, Qt.PenStyle.DashLine, 1, 0.62),
-    "should_cost": ("should-cost", theme.REFERENCE, Qt.PenStyle.DotLine, 1, 0.62),
-    "agreed": ("agreed", theme.AGREED, Qt.PenStyle.SolidLine, 2, 0.80),
-    "forecast": ("they stop ≈", theme.THEIRS, Qt.PenStyle.DotLine, 1, 0.80),
+    "limit": ("my limit", theme.BREACH, Qt.PenStyle.DashLine, 1, 0.19),
+    "approved": ("approved to", theme.BREACH, Qt.PenStyle.DotLine, 1, 0.37),
+    "benchmark": ("benchmark", theme.REFERENCE, Qt.PenStyle.DashLine, 1, 0.55),
+    "should_cost": ("should-cost", theme.REFERENCE, Qt.PenStyle.DotLine, 1, 0.55),
+    "forecast": ("they stop ≈", theme.THEIRS, Qt.PenStyle.DotLine, 1, 0.73),
+    "agreed": ("agreed", theme.AGREED, Qt.PenStyle.SolidLine, 2, 0.99),
 }
+ANCHORS = {"agreed": (1, 1), "forecast": (0, 0)}  # right-aligned above; below its line
 
 
 @dataclass
@@ -109,11 +110,14 @@ class TrajectoryChart(QWidget):
                                                      style=Qt.PenStyle.DotLine))
         self.lines: dict[str, pg.InfiniteLine] = {}
         for key, (caption, colour, style, width, at) in LINES.items():
+            anchor = ANCHORS.get(key, (0, 1))  # default: text above the line, from the left
             line = pg.InfiniteLine(angle=0, movable=False,
                                    pen=pg.mkPen(colour, width=width, style=style),
                                    label=caption, labelOpts={"position": at, "color": colour,
-                                                             "anchors": [(0, 1), (0, 1)]})
+                                                             "anchors": [anchor, anchor],
+                                                             "fill": self._label_fill()})
             line.setVisible(False)
+            line.setZValue(5)  # labels (children of their line) above the step lines
             item.addItem(line)
             self.lines[key] = line
         self.curves = {
@@ -126,6 +130,7 @@ class TrajectoryChart(QWidget):
             for side, colour in (("them", theme.THEIRS), ("us", theme.OURS))
         }
         for dots in self.dots.values():
+            dots.setZValue(10)  # the offers themselves above every label
             item.addItem(dots)
         self.marker = pg.InfiniteLine(angle=90, movable=False,
                                       pen=pg.mkPen(theme.WARNING, width=2,
@@ -133,6 +138,11 @@ class TrajectoryChart(QWidget):
         self.marker.setVisible(False)
         item.addItem(self.marker)
         self.follow_palette()
+
+    def _label_fill(self) -> QColor:
+        fill = self.palette().color(QPalette.ColorRole.Base)
+        fill.setAlpha(200)  # labels stay readable where a step line crosses them
+        return fill
 
     # --- look ------------------------------------------------------------------------------------
 
