@@ -131,8 +131,8 @@ class SmePanel(QWidget):
             topics.addWidget(button)
             self._shortcut(key, lambda t=topic: self.set_topic(t))
         for button in self.topic_buttons.values():
-            button.setStyleSheet("QPushButton:checked { font-weight: bold; "
-                                 "border: 2px solid palette(highlight); padding: 3px 8px; }")
+            button.setStyleSheet("QPushButton:checked { background: palette(highlight); "
+                                 "color: palette(highlighted-text); }")
         topics.addSpacing(16)
         topics.addWidget(QLabel("Issue"))
         self.issue = QComboBox()
