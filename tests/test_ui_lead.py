@@ -176,7 +176,7 @@ def test_failed_write_keeps_the_text_and_says_why(qtbot, panel, monkeypatch):
 # --- authority guard ------------------------------------------------------------------------------
 
 
-def test_offer_past_authority_is_held_and_an_approval_requested(qtbot, panel):
+def test_offer_past_authority_is_held_and_an_approval_requested(qtbot, panel, workspace_file):
     before = len(offers(panel))
     type_line(qtbot, panel, "us price 0.88 ask rebate 2")
     qtbot.waitUntil(lambda: panel.authority_dialog is not None
@@ -196,6 +196,20 @@ def test_offer_past_authority_is_held_and_an_approval_requested(qtbot, panel):
     assert len(offers(panel)) == before  # the offer itself is not logged
     assert panel.entry.line.text() == "us price 0.88 ask rebate 2"
     assert "approval" in panel.entry.note.text()
+    qtbot.waitUntil(lambda: request.id in panel.awaiting)
+    approver = Workspace(workspace_file[0])  # the approver answers from their own process
+    try:
+        approver.log(workspace_file[1], "Priya Raman", "approval",
+                     {"request": request.id, "granted": True, "note": "Only with the rebate."})
+    finally:
+        approver.close()
+    qtbot.waitUntil(lambda: "Priya Raman approved" in panel.entry.note.text(), timeout=5000)
+    assert panel.entry.line.property("invalid") is False
+    qtbot.keyClick(panel.entry.line, Qt.Key.Key_Return)  # now within the approval: no dialog
+    qtbot.waitUntil(lambda: panel.entry.line.text() == "")
+    assert panel.authority_dialog is None
+    assert offers(panel)[-1].payload == {"side": "us", "terms": {"price": "0.88"},
+                                         "asks": {"rebate": "2"}}
 
 
 def test_cancel_keeps_the_text_and_logs_nothing(qtbot, panel):

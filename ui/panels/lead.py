@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.authority import Breach, breaches
-from app.meeting import default_issue
+from app.meeting import answers_to_requests, default_issue
 from app.meetview import meter, offer_axis, offer_count, offer_points, refs
 from app.numbers import NotANumber, parse_decimal
 from app.quickentry import QuickOffer
@@ -49,6 +49,7 @@ class LeadPanel(QWidget):
     """The lead's console. Reads the session; writes only through ``session.log``."""
 
     _offer_finished = Signal(object, str, object)  # (Future, the typed text, QuickOffer)
+    _request_finished = Signal(object, str)  # (Future of an approval request, the typed text)
 
     def __init__(self, session):
         super().__init__()
@@ -56,6 +57,7 @@ class LeadPanel(QWidget):
         self.selected: str | None = None
         self.cards: dict[str, IssueCard] = {}
         self.authority_dialog: AuthorityDialog | None = None
+        self.awaiting: dict[str, str] = {}  # approval request id → the line it holds
         self._held: list[Breach] = []
         self.setStyleSheet(STYLE)
         self._build()
@@ -146,6 +148,7 @@ class LeadPanel(QWidget):
         s.preparation_changed.connect(self._issues_changed)
         self.entry.submitted.connect(self.offer)
         self._offer_finished.connect(self._offer_done)
+        self._request_finished.connect(self._request_done)
         self.alerts.alert_picked.connect(self.point_at_alert)
         self.ledger.act_picked.connect(self.point_at)
         self.feed.act_selected.connect(self._act_selected)
@@ -252,14 +255,35 @@ class LeadPanel(QWidget):
         """One approval request per authority breach; the offer itself is not logged."""
         prep = self.session.prep
         for b in found:
-            self.session.log("approval_request", {
+            future = self.session.log("approval_request", {
                 "issue": b.issue, "value": str(b.value),
                 "note": f"Offer held for approval: {text.strip()}"})
+            future.add_done_callback(lambda f: self._request_finished.emit(f, text))
         asked = ", ".join(f"{b.issue} {fmt(b.value, prep.issues[b.issue].unit, prep.currency)}"
                           for b in found)
         self.entry.cancelled()
         self.entry.show_error(f"held for approval ({asked}); request sent. Press Enter again "
                               f"once it is granted", 0, 0)
+
+    def _request_done(self, future: Future, text: str) -> None:
+        error = future.exception()
+        if error is not None:
+            self.entry.failed(f"approval request not sent: {error}")
+        elif getattr(future.result(), "id", None):
+            self.awaiting[future.result().id] = text
+
+    def _answers(self) -> None:
+        """Tell the lead when the approver answers a request that holds the line."""
+        answers = answers_to_requests(self.session.acts)
+        for request in [r for r in self.awaiting if r in answers]:
+            text, answer = self.awaiting.pop(request), answers[request]
+            if self.entry.line.text() != text:
+                continue
+            note = f" — {answer.payload['note']}" if answer.payload.get("note") else ""
+            if answer.payload.get("granted"):
+                self.entry.notice(f"✓ {answer.by} approved: Enter logs the offer{note}", "agreed")
+            else:
+                self.entry.show_error(f"{answer.by} declined the approval{note}", 0, 0)
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -299,6 +323,8 @@ class LeadPanel(QWidget):
         self.alerts.show_alerts(alerts, prep, s.room_safe)
         self.ledger.show_ledger(analysis.get("ledger") or [], prep, s.room_safe)
         self._draw_chart()
+        if self.awaiting:
+            self._answers()
 
     def select_issue(self, key: str | None) -> None:
         """Chart ``key`` and outline its card."""

@@ -181,6 +181,11 @@ class QuickEntry(QWidget):
         self.pending = None
         self._hint()
 
+    def notice(self, message: str, role: str = "muted") -> None:
+        """Say something about the line under it (not an error); the next edit replaces it."""
+        self._clear_error()
+        self._say(message, role)
+
     def show_error(self, message: str, start: int, end: int) -> None:
         """Mark the bad word (``start:end``), keep the text, say what is wrong under the line."""
         self.error = QuickEntryError(message, start, end)
