@@ -145,9 +145,9 @@ class IssueCard(QFrame):
                                    (self.theirs, "theirs", state.get("their_concessions") or [])):
             text, role = concession_text(side, sizes)
             label.set_secret(text, "concession sizes as a share of our opening → walk-away range")
-            styled(label, role)
+            styled(label, "muted" if room_safe else role)  # a colour would hint at the trend
         text = meter_text(meter, issue, member, currency)
         self.meter_label.set_secret(text, text)
-        styled(self.meter_label, "breach" if meter and (meter.past_limit or meter.past_walk_away)
-               else "muted")
+        past = meter is not None and (meter.past_limit or meter.past_walk_away)
+        styled(self.meter_label, "breach" if past and not room_safe else "muted")
         self.meter.set_meter(meter, room_safe)
