@@ -9,6 +9,7 @@ together while room-safe.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -191,7 +192,10 @@ class TrajectoryChart(QWidget):
                                          color=self.palette().color(
                                              QPalette.ColorRole.WindowText).name())
         self._visibility()
-        self.plot.getPlotItem().setXRange(0.5, max(end + 0.4, 4.0), padding=0)
+        right = max(end + 0.4, 4.0)
+        self.plot.getPlotItem().setXRange(0.5, right, padding=0)
+        step = max(1, math.ceil(right / 15))  # whole offer numbers, never crowded
+        self.plot.getPlotItem().getAxis("bottom").setTickSpacing(levels=[(step, 0)])
         self.plot.getPlotItem().enableAutoRange(axis="y")
 
     def set_room_safe(self, on: bool) -> None:
