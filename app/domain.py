@@ -56,6 +56,7 @@ PREP_KINDS = (
     "member_removed",
     "authority",
     "plan",
+    "strategy",
     "meeting_start",
     "meeting_end",
 )
@@ -153,8 +154,9 @@ class Preparation:
     currency: str | None = None
     situation: dict[str, str] = field(default_factory=dict)
     issues: dict[str, Issue] = field(default_factory=dict)
-    batna: dict[str, str] = field(default_factory=dict)
-    leverage: dict[str, list[str]] = field(default_factory=dict)
+    batna: dict[str, Any] = field(default_factory=dict)  # ours, theirs (texts), values {issue: str}
+    leverage: dict[str, list] = field(default_factory=dict)  # items: text or {text, weight}
+    strategy: dict[str, str] = field(default_factory=dict)  # the lead's choice: approach, reason
     team: dict[str, Member] = field(default_factory=dict)
     authority: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     plan: dict[str, PlanEntry] = field(default_factory=dict)
@@ -167,6 +169,11 @@ class Preparation:
     def limit(self, member: str, issue: str) -> Decimal | None:
         """The furthest value ``member`` may agree on ``issue`` without approval, if limited."""
         return self.authority.get((member, issue))
+
+    def batna_value(self, issue: str) -> Decimal | None:
+        """Our BATNA's value on ``issue`` (e.g. the second source's price), if known."""
+        value = self.batna.get("values", {}).get(issue)
+        return Decimal(value) if value is not None else None
 
     def current_meeting(self) -> Meeting | None:
         """The meeting in progress, if any."""

@@ -239,22 +239,28 @@ def check_member(data: Any) -> tuple[dict, list[Problem]]:
     return out, c.problems
 
 
-def check_batna(data: Any) -> tuple[dict, list[Problem]]:
-    """Our BATNA and our estimate of theirs, as free text."""
+def check_batna(data: Any, prep: Preparation | None = None) -> tuple[dict, list[Problem]]:
+    """Our BATNA and our estimate of theirs as text, and ours as a value per issue where it has one.
+
+    ``values`` (e.g. the second source's price) is a Caucus extension of the scenario format.
+    """
     c = Checker(data)
     if not c.is_object():
         return {}, c.problems
-    c.keys({"ours", "theirs"})
-    return _drop_none({"ours": c.text("ours"), "theirs": c.text("theirs")}), c.problems
+    c.keys({"ours", "theirs", "values"})
+    out: dict[str, Any] = {"ours": c.text("ours"), "theirs": c.text("theirs")}
+    if data.get("values") is not None:
+        out["values"] = _terms(c, "values", prep or Preparation(), required=False)
+    return _drop_none(out), c.problems
 
 
 def check_leverage(data: Any) -> tuple[dict, list[Problem]]:
-    """What each side brings, as lists of texts."""
+    """What each side brings: texts, or ``{"text", "weight"}`` objects (weight: a number ≥ 0)."""
     c = Checker(data)
     if not c.is_object():
         return {}, c.problems
     c.keys({"ours", "theirs"})
-    out: dict[str, list[str]] = {}
+    out: dict[str, list] = {}
     for side in ("ours", "theirs"):
         items = data.get(side)
         if items is None:
@@ -262,11 +268,39 @@ def check_leverage(data: Any) -> tuple[dict, list[Problem]]:
         if not isinstance(items, list):
             c.fail(side, f"expected a list of texts, got {_kind(items)}")
             continue
-        for n, item in enumerate(items):
-            if not isinstance(item, str) or not item.strip():
-                c.fail(f"{side}[{n}]", f"{_show(item)} is not a non-empty text")
-        out[side] = [i.strip() for i in items if isinstance(i, str) and i.strip()]
+        out[side] = [lever for n, item in enumerate(items)
+                     if (lever := _lever(c, f"{side}[{n}]", item)) is not None]
     return out, c.problems
+
+
+def _lever(c: Checker, path: str, item: Any) -> str | dict | None:
+    if isinstance(item, str) and item.strip():
+        return item.strip()
+    if not isinstance(item, dict):
+        c.fail(path, f"{_show(item)} is not a non-empty text")
+        return None
+    sub = Checker(item)
+    sub.keys({"text", "weight"}, {"text"})
+    text, weight = sub.text("text", required=True), sub.number("weight")
+    if weight is not None and weight < 0:
+        sub.fail("weight", f"{weight} is negative")
+    c.problems += [p.under(path) for p in sub.problems]
+    if text is None or sub.problems:
+        return None
+    return {"text": text, "weight": dec_str(weight)} if weight is not None else text
+
+
+STRATEGIES = ("competitive", "collaborative", "relationship-led", "automated")
+
+
+def check_strategy(data: Any) -> tuple[dict, list[Problem]]:
+    """The approach the lead chose (which may differ from the recommended one) and why."""
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    c.keys({"approach", "reason"}, {"approach"})
+    out = {"approach": c.choice("approach", STRATEGIES), "reason": c.text("reason")}
+    return _drop_none(out), c.problems
 
 
 def check_authority(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:

@@ -24,7 +24,7 @@ from app.state import fold
 
 FORMAT = "caucus-scenario/1"
 TOP_KEYS = {"format", "negotiation", "issues", "batna", "leverage", "team", "authority", "plan",
-            "meetings"}
+            "strategy", "meetings"}
 MEETING_KEYS = {"title", "started", "acts"}
 
 
@@ -149,6 +149,8 @@ class _Importer:
             self.attempt("batna", u.set_batna, neg, by, self.data["batna"], at=start)
         if "leverage" in self.data:
             self.attempt("leverage", u.set_leverage, neg, by, self.data["leverage"], at=start)
+        if "strategy" in self.data:
+            self.attempt("strategy", u.set_strategy, neg, by, self.data["strategy"], at=start)
         for n, item in enumerate(self.data.get("authority", [])):
             self.attempt(f"authority[{n}]", u.set_authority, neg, by, item, at=start)
         for n, item in enumerate(self.data.get("plan", [])):
@@ -211,6 +213,8 @@ def export_scenario(acts: list[Act]) -> dict[str, Any]:
     out["issues"] = [issue_payload(i) for i in prep.issues.values()]
     if prep.batna:
         out["batna"] = dict(prep.batna)
+    if prep.strategy:
+        out["strategy"] = dict(prep.strategy)
     if prep.leverage:
         out["leverage"] = {k: list(v) for k, v in prep.leverage.items()}
     out["team"] = [{"name": m.name, "role": m.role} for m in prep.team.values()]

@@ -148,8 +148,14 @@ class Unit:
         return self._append(st, "issue_order", by, {"keys": list(keys)})
 
     def set_batna(self, negotiation: int, by: str, data: dict, at: datetime | None = None) -> Act:
-        """Our BATNA and our estimate of theirs."""
-        return self._prep_edit(negotiation, by, "batna", rules.check_batna(data), at)
+        """Our BATNA and our estimate of theirs (with our BATNA's value per issue, optional)."""
+        prep = self.state(negotiation).prep
+        return self._prep_edit(negotiation, by, "batna", rules.check_batna(data, prep), at)
+
+    def set_strategy(self, negotiation: int, by: str, data: dict,
+                     at: datetime | None = None) -> Act:
+        """The approach the lead chose, and the reason (kept even if it differs from advice)."""
+        return self._prep_edit(negotiation, by, "strategy", rules.check_strategy(data), at)
 
     def set_leverage(self, negotiation: int, by: str, data: dict,
                      at: datetime | None = None) -> Act:

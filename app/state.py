@@ -71,6 +71,10 @@ def _leverage(prep: Preparation, p: dict, act: Act) -> None:
     prep.leverage = {k: list(v) for k, v in p.items()}
 
 
+def _strategy(prep: Preparation, p: dict, act: Act) -> None:
+    prep.strategy = dict(p)
+
+
 def _member(prep: Preparation, p: dict, act: Act) -> None:
     prep.team[p["name"]] = Member(p["name"], p["role"])
 
@@ -117,6 +121,7 @@ _HANDLERS: dict[str, Callable[[Preparation, dict, Act], None]] = {
     "member_removed": _member_removed,
     "authority": _authority,
     "plan": _plan,
+    "strategy": _strategy,
     "meeting_start": _meeting_start,
     "meeting_end": _meeting_end,
 }
