@@ -260,9 +260,10 @@ def parse_log_fields(kind: str, fields: Sequence[str]) -> dict[str, Any]:
             if kind in ("offer", "agreement") and key not in ("note",):
                 payload.setdefault(target, {})[key] = value
             else:
-                payload[key] = _scalar(value)
+                payload[key] = _scalar(key, value)
         elif names:
-            payload[names.pop(0)] = _scalar(word)
+            name = names.pop(0)
+            payload[name] = _scalar(name, word)
         else:
             raise InvalidInput(f'"{word}": expected key=value')
     if kind == "agreement" and "final" in payload:
@@ -270,7 +271,9 @@ def parse_log_fields(kind: str, fields: Sequence[str]) -> dict[str, Any]:
     return payload
 
 
-def _scalar(text: str) -> Any:
+def _scalar(field: str, text: str) -> Any:
+    if field not in ("granted", "final"):
+        return text
     return {"true": True, "false": False, "yes": True, "no": False}.get(text.lower(), text)
 
 

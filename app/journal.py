@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.domain import Act
+from app.errors import CorruptWorkspace
 from app.rules import format_time, parse_iso
 
 COLUMNS = "seq, negotiation_id, meeting, act_id, kind, author, role, at, payload"
@@ -23,8 +24,12 @@ def encode_payload(payload: dict[str, Any]) -> str:
 def row_to_act(row: Sequence[Any]) -> Act:
     """An ``Act`` from a row selected with ``COLUMNS``."""
     seq, negotiation, meeting, act_id, kind, author, role, at, payload = row
-    return Act(seq, negotiation, meeting, act_id, kind, author, role, parse_iso(at),
-               json.loads(payload))
+    try:
+        return Act(seq, negotiation, meeting, act_id, kind, author, role, parse_iso(at),
+                   json.loads(payload))
+    except ValueError:
+        raise CorruptWorkspace("journal", f"act {seq} is damaged (unreadable time or payload); "
+                                          "restore the latest .bak copy") from None
 
 
 def append(

@@ -58,30 +58,31 @@ class Checker:
         return False
 
     def keys(self, allowed: set[str], required: set[str] = frozenset()) -> None:
-        """Unknown keys and missing required keys are both problems."""
+        """Unknown keys and missing (or null) required keys are both problems."""
         for key in self.data:
             if key not in allowed:
                 self.fail(str(key), "unknown key")
-        for key in sorted(required - set(self.data)):
+        self.require(required)
+
+    def require(self, required: set[str]) -> None:
+        """Each of ``required`` must be present and not null."""
+        present = {k for k, v in self.data.items() if v is not None}
+        for key in sorted(required - present):
             self.fail(key, "is required")
 
-    def text(self, key: str, required: bool = False) -> str | None:
-        """A non-empty string at ``key``."""
+    def text(self, key: str) -> str | None:
+        """A non-empty string at ``key`` (None when absent; ``keys`` reports required ones)."""
         value = self.data.get(key)
         if value is None:
-            if required and key in self.data:
-                self.fail(key, "is required")
             return None
         if not isinstance(value, str) or not value.strip():
             self.fail(key, f"{_show(value)} is not a non-empty text")
             return None
         return value.strip()
 
-    def number(self, key: str, required: bool = False) -> Decimal | None:
-        """An exact decimal at ``key`` (a JSON number or a numeric string)."""
-        if key not in self.data or self.data[key] is None:
-            if required and key in self.data:
-                self.fail(key, "is required")
+    def number(self, key: str) -> Decimal | None:
+        """An exact decimal at ``key`` (a JSON number or a numeric string), None when absent."""
+        if self.data.get(key) is None:
             return None
         return self.number_value(key, self.data[key])
 
@@ -124,8 +125,8 @@ def check_negotiation(data: Any) -> tuple[dict, list[Problem]]:
         return {}, c.problems
     c.keys({"title", "supplier", "category", "currency", "situation"}, {"title", "supplier"})
     out: dict[str, Any] = {
-        "title": c.text("title", required=True),
-        "supplier": c.text("supplier", required=True),
+        "title": c.text("title"),
+        "supplier": c.text("supplier"),
         "category": c.text("category"),
         "currency": c.text("currency"),
     }
@@ -160,7 +161,7 @@ def check_issue(data: Any) -> tuple[Issue | None, list[Problem]]:
         {"key", "label", "unit", "better", *ISSUE_NUMBERS},
         {"key", "better", "opening", "target", "walk_away"},
     )
-    key = c.text("key", required=True)
+    key = c.text("key")
     if key is not None and not KEY_RE.match(key):
         c.fail("key", f'"{key}" must be lower-case letters, digits and _ starting with a letter')
     better = c.choice("better", BETTER)
@@ -233,9 +234,7 @@ def check_member(data: Any) -> tuple[dict, list[Problem]]:
     if not c.is_object():
         return {}, c.problems
     c.keys({"name", "role"}, {"name", "role"})
-    out = {"name": c.text("name", required=True), "role": c.choice("role", ROLES)}
-    if "role" in data and data["role"] is None:
-        c.fail("role", "is required")
+    out = {"name": c.text("name"), "role": c.choice("role", ROLES)}
     return out, c.problems
 
 
@@ -281,7 +280,7 @@ def _lever(c: Checker, path: str, item: Any) -> str | dict | None:
         return None
     sub = Checker(item)
     sub.keys({"text", "weight"}, {"text"})
-    text, weight = sub.text("text", required=True), sub.number("weight")
+    text, weight = sub.text("text"), sub.number("weight")
     if weight is not None and weight < 0:
         sub.fail("weight", f"{weight} is negative")
     c.problems += [p.under(path) for p in sub.problems]
@@ -428,8 +427,7 @@ def check_act(kind: str, data: Any, ctx: ActContext) -> tuple[dict, list[Problem
     c = Checker(data)
     if not c.is_object():
         return {}, c.problems
-    allowed, required = ACT_FIELDS[kind]
-    c.keys(allowed | ENVELOPE, required)
+    c.require(ACT_FIELDS[kind][1])  # unknown keys are reported once, by check_envelope
     payload = _ACT_CHECKS[kind](c, ctx)
     return _drop_none(payload), c.problems
 
@@ -451,7 +449,7 @@ def _tactic(c: Checker, ctx: ActContext) -> dict:
 
 def _note(c: Checker, ctx: ActContext) -> dict:
     issue = _issue_ref(c, "issue", ctx.prep) if c.data.get("issue") is not None else None
-    return {"text": c.text("text", required=True), "topic": c.choice("topic", TOPICS),
+    return {"text": c.text("text"), "topic": c.choice("topic", TOPICS),
             "issue": issue.key if issue else None, "about": _act_ref(c, "about", ctx)}
 
 
@@ -523,7 +521,7 @@ def _terms(c: Checker, key: str, prep: Preparation, required: bool) -> dict[str,
 
 
 def _tag(c: Checker, key: str) -> str | None:
-    value = c.text(key, required=True)
+    value = c.text(key)
     if value is not None and not KEY_RE.match(value):
         c.fail(key, f'"{value}" must be a lower-case word such as flinch or nibble')
         return None
@@ -531,7 +529,7 @@ def _tag(c: Checker, key: str) -> str | None:
 
 
 def _member_ref(c: Checker, key: str, prep: Preparation) -> str | None:
-    name = c.text(key, required=True)
+    name = c.text(key)
     if name is not None and name not in prep.team:
         c.fail(key, f'"{name}" is not on the team')
         return None
@@ -539,7 +537,7 @@ def _member_ref(c: Checker, key: str, prep: Preparation) -> str | None:
 
 
 def _issue_ref(c: Checker, key: str, prep: Preparation) -> Issue | None:
-    name = c.text(key, required=True)
+    name = c.text(key)
     if name is not None and name not in prep.issues:
         c.fail(key, f'"{name}" is not an issue of this negotiation')
         return None

@@ -84,19 +84,33 @@ def _shape_problems(data: Any) -> list[Problem]:
     for key in ("issues", "team"):
         if isinstance(data.get(key), list) and not data[key]:
             problems.append(Problem(key, "needs at least one entry"))
+    if "negotiation" in data and not isinstance(data["negotiation"], dict):
+        problems.append(Problem("negotiation", "expected an object"))
     problems += _duplicates(data.get("issues"), "issues", "key")
     problems += _duplicates(data.get("team"), "team", "name")
+    problems += _duplicates(data.get("authority"), "authority", "member", "issue")
+    problems += _duplicates(data.get("plan"), "plan", "issue")
+    for n, item in enumerate(data.get("plan") if isinstance(data.get("plan"), list) else []):
+        if isinstance(item, dict) and item.get("steps") == []:
+            problems.append(Problem(f"plan[{n}].steps", "needs at least one step"))
     return problems
 
 
-def _duplicates(items: Any, path: str, key: str) -> list[Problem]:
-    seen: set[Any] = set()
+def _duplicates(items: Any, path: str, *keys: str) -> list[Problem]:
+    """Entries of a list that repeat the same value(s) at ``keys``."""
+    seen: set[tuple] = set()
     problems = []
     for n, item in enumerate(items if isinstance(items, list) else []):
-        value = item.get(key) if isinstance(item, dict) else None
-        if isinstance(value, str) and value in seen:
-            problems.append(Problem(f"{path}[{n}].{key}", f'"{value}" appears twice'))
-        seen.add(value if isinstance(value, str) else None)
+        if not isinstance(item, dict):
+            continue
+        value = tuple(item.get(k) for k in keys)
+        if not all(isinstance(v, str) for v in value):
+            continue
+        if value in seen:
+            shown = " / ".join(f'"{v}"' for v in value)
+            where = f"{path}[{n}].{keys[0]}" if len(keys) == 1 else f"{path}[{n}]"
+            problems.append(Problem(where, f"{shown} appears twice"))
+        seen.add(value)
     return problems
 
 

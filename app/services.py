@@ -175,15 +175,18 @@ class Unit:
 
     def set_authority(self, negotiation: int, by: str, data: dict,
                       at: datetime | None = None) -> Act:
-        """A member's limit on an issue (``limit`` None removes it)."""
+        """A member's limit on an issue: the furthest value they may agree without approval."""
         st = self.state(negotiation)
-        if isinstance(data, dict) and data.get("limit") is None and "limit" in data:
-            checked = rules.check_authority({**data, "limit": "0"}, st.prep)
-            payload = {**checked[0], "limit": None}
-            problems = [p for p in checked[1] if p.path != "limit"]
-            return self._prep_edit(negotiation, by, "authority", (payload, problems), at)
         return self._prep_edit(negotiation, by, "authority", rules.check_authority(data, st.prep),
                                at)
+
+    def clear_authority(self, negotiation: int, by: str, member: str, issue: str) -> Act:
+        """Remove a member's limit on an issue (they are then not limited on it)."""
+        st = self.state(negotiation)
+        if (member, issue) not in st.prep.authority:
+            raise NotFound([Problem("member", f'"{member}" has no limit on "{issue}"')])
+        return self._append(st, "authority", by, {"member": member, "issue": issue,
+                                                  "limit": None})
 
     def set_plan(self, negotiation: int, by: str, data: dict, at: datetime | None = None) -> Act:
         """The concession ladder of an issue (no steps removes it)."""
@@ -257,9 +260,12 @@ class Unit:
     def undo(self, negotiation: int, by: str) -> Act:
         """Withdraw ``by``'s own last standing meeting act."""
         st = self.state(negotiation)
-        own = [a for a in st.by_author.get(by, []) if a.kind in MEETING_KINDS and a.id]
+        own = [a for a in st.by_author.get(by, []) if a.kind in MEETING_KINDS]
         if not own:
             raise InvalidInput(f"{by} has no act of their own to undo")
+        if own[-1].id is None:
+            raise InvalidInput(f"{by}'s last act has no id (it was imported without one), "
+                               "so it cannot be withdrawn")
         return self.retract(negotiation, by, own[-1].id, "undone")
 
     def negotiation_ids(self) -> list[int]:

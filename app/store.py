@@ -32,14 +32,14 @@ class Store:
         self.path = Path(path).expanduser().absolute()
         self.read_only = read_only or _cannot_write(self.path)
         with translate(self.path):
-            _check_header(self.path)
+            _check_header(self.path, self.read_only)
             self.engine = self._make_engine()
             self._prepare()
         self.workspace_id = self.meta("workspace_id")
 
     def _make_engine(self):
         if self.read_only:
-            url = f"sqlite:///file:{self.path}?mode=ro&uri=true"
+            url = f"sqlite:///file:{self._ro_uri()}&uri=true"
         else:
             url = f"sqlite:///{self.path}"
         engine = create_engine(
@@ -72,11 +72,17 @@ class Store:
     def raw_connection(self) -> sqlite3.Connection:
         """A plain sqlite3 connection held by a poller (for ``PRAGMA data_version``)."""
         with translate(self.path):
-            uri = f"file:{self.path}?mode=ro" if self.read_only else f"file:{self.path}"
+            uri = f"file:{self._ro_uri()}" if self.read_only else f"file:{self.path}"
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
                                    isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             return conn
+
+    def _ro_uri(self) -> str:
+        """Read-only URI; ``immutable`` when SQLite could not create its shared-memory file."""
+        shm = self.path.with_name(self.path.name + "-shm")
+        frozen = not os.access(self.path.parent, os.W_OK) and not shm.exists()
+        return f"{self.path}?mode=ro" + ("&immutable=1" if frozen else "")
 
     def meta(self, key: str) -> str | None:
         """A value of the ``meta`` table."""
@@ -174,7 +180,13 @@ def _cannot_write(path: Path) -> bool:
     return False
 
 
-def _check_header(path: Path) -> None:
+def _check_header(path: Path, read_only: bool) -> None:
+    if read_only and not path.exists():
+        raise errors.WorkspaceError(
+            path, "there is no workspace here; create one with `caucus import`, `caucus demo` "
+                  "or the console")
+    if read_only and path.stat().st_size == 0:
+        raise errors.NotACaucusFile(path, "is an empty file, not a Caucus workspace yet")
     if not path.exists():
         if not path.parent.exists():
             raise errors.WorkspaceError(path, "the folder does not exist")
@@ -214,7 +226,7 @@ def known_error(path: Path, exc: BaseException | None) -> errors.CaucusError | N
                                               "check permissions or copy it somewhere writable")
     if "not a database" in text:
         return errors.NotACaucusFile(path, "is not a Caucus workspace")
-    if "malformed" in text or "corrupt" in text:
+    if "malformed" in text or "corrupt" in text or "could not decode" in text:
         return errors.CorruptWorkspace(
             path, "the file is damaged; restore the latest .bak copy beside it")
     if "unable to open" in text:

@@ -21,7 +21,8 @@ from app.store import Store
 #: The ``Unit`` methods a ``Workspace`` offers directly, each in a transaction of its own.
 COMMANDS = frozenset({
     "create_negotiation", "update_negotiation", "set_issue", "remove_issue", "order_issues",
-    "set_batna", "set_leverage", "set_member", "remove_member", "set_authority", "set_plan",
+    "set_batna", "set_leverage", "set_member", "remove_member", "set_authority",
+    "clear_authority", "set_plan",
     "set_strategy", "start_meeting", "end_meeting", "log", "retract", "undo",
 })
 

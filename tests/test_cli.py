@@ -129,9 +129,6 @@ def test_log_payloads_from_words_and_json(imported, run_cli):
         "lead", "approver", "observer"}
 
 
-@pytest.mark.xfail(strict=True, reason="app/cli.py parse_log_fields: _scalar turns the words "
-                   "yes/no/true/false into booleans in every field, so note=no or a note text "
-                   "'no' is refused as 'False is not a non-empty text'")
 def test_a_note_that_says_no_is_kept_as_text(imported, run_cli):
     imported.ws.close()
     result = run_cli("log", "--as", "Priya Raman", "approval", "a14", "false", "note=no")

@@ -226,10 +226,6 @@ NULL_REQUIRED = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="app/rules.py Checker.keys counts a required key whose "
-                   "value is null as present, and choice/flag/number return None without a "
-                   "problem: such files are accepted (or crash with TypeError, AttributeError, "
-                   "KeyError) instead of being refused with the path")
 @pytest.mark.parametrize(("change", "path"), [(c, p) for _, c, p in NULL_REQUIRED],
                          ids=[name for name, _, _ in NULL_REQUIRED])
 def test_a_required_field_set_to_null_is_refused_with_its_path(ws, example, change, path):
@@ -242,9 +238,6 @@ def test_a_required_field_set_to_null_is_refused_with_its_path(ws, example, chan
     assert path in {p.path for p in excinfo.value.problems}
 
 
-@pytest.mark.xfail(strict=True, reason="app/scenario.py _shape_problems: a null or non-object "
-                   "`negotiation` stops the import with an InvalidInput that lists no problem, so "
-                   "the CLI prints an empty message")
 @pytest.mark.parametrize("value", [None, "Corrugated", []])
 def test_a_negotiation_that_is_not_an_object_is_named(ws, example, value):
     example["negotiation"] = value
@@ -254,8 +247,6 @@ def test_a_negotiation_that_is_not_an_object_is_named(ws, example, value):
     assert str(excinfo.value).strip()
 
 
-@pytest.mark.xfail(strict=True, reason="app/rules.py: check_envelope and check_act both run "
-                   "Checker.keys over the act, so each unknown key of an act is reported twice")
 def test_each_problem_is_reported_once(ws, example):
     act_of(example, "a3")["colour"] = "red"
     with pytest.raises(InvalidInput) as excinfo, ws.unit(auto_ids=False) as u:
@@ -282,17 +273,11 @@ def _round_trips_or_is_refused(tmp_path: Path, data: dict, path: str) -> None:
         ws1.close()
 
 
-@pytest.mark.xfail(strict=True, reason="app/scenario.py: two authority entries for one member and "
-                   "issue both import, but export keeps only the last, so the round trip loses a "
-                   "journal act (refuse the duplicate like duplicate issue keys)")
 def test_a_repeated_authority_entry_round_trips_or_is_refused(tmp_path, example):
     example["authority"].append(dict(example["authority"][0], limit="0.85"))
     _round_trips_or_is_refused(tmp_path, example, "authority[6]")
 
 
-@pytest.mark.xfail(strict=True, reason="app/scenario.py: a plan entry with no steps imports as a "
-                   "'remove the plan' act that export drops, so the round trip loses it (refuse "
-                   "empty steps in a file, or export them)")
 def test_a_plan_without_steps_round_trips_or_is_refused(tmp_path, example):
     example["plan"][0] = {"issue": "price", "steps": []}
     _round_trips_or_is_refused(tmp_path, example, "plan[0].steps")

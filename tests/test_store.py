@@ -188,8 +188,6 @@ def test_verify_reports_an_act_whose_payload_is_damaged(workspace_path):
     assert "unreadable payload" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="app/journal.py row_to_act: json.loads of a damaged payload "
-                   "raises JSONDecodeError, which escapes as a traceback from timeline/export/log")
 def test_a_damaged_payload_is_an_error_not_a_traceback(workspace_path):
     make_workspace(workspace_path)
     _patch_text(workspace_path, NEEDLE, b'"}, {"' + NEEDLE[6:])
@@ -200,9 +198,6 @@ def test_a_damaged_payload_is_an_error_not_a_traceback(workspace_path):
         assert "damaged" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="app/store.py known_error: SQLite's 'Could not decode to "
-                   "UTF-8 column' (bytes damaged inside a text cell) is not a known error, so "
-                   "verify/timeline/export end in a traceback")
 def test_text_damaged_inside_a_cell_is_an_error_not_a_traceback(workspace_path):
     make_workspace(workspace_path)
     _patch_text(workspace_path, NEEDLE, b"\xff" * len(NEEDLE))
@@ -297,9 +292,6 @@ def read_only_workspace() -> Iterator[ReadOnlyCase]:
         shutil.rmtree(folder)
 
 
-@pytest.mark.xfail(strict=True, reason="app/store.py: a WAL file whose folder cannot be written "
-                   "opens only with immutable=1 (SQLite cannot create the -shm file); "
-                   "mode=ro alone fails with 'attempt to write a readonly database'")
 def test_a_read_only_workspace_can_still_be_read(read_only_workspace):
     result = read_only_workspace.run("list")
     assert result.returncode == 0, result.stderr
