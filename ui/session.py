@@ -7,10 +7,11 @@ Panels receive the session and read from it; they never touch SQL or business ru
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from app.analysis import Analyzer
 from app.domain import MEETING_KINDS, PREP_KINDS, Act, Preparation
@@ -30,9 +31,13 @@ class Session(QObject):
     presence_changed = Signal(list)  # list[Peer]
     room_safe_changed = Signal(bool)
     write_pending = Signal(int)  # how many writes are in flight
-    write_done = Signal(object)  # the Act (or other result) a write returned
-    write_failed = Signal(str)  # a message for the user; what they typed is kept by the panel
-    _finished = Signal(object, object)  # (result, error) from the worker thread
+    #: (the Future ``submit`` returned, the Act or other result it gave). A panel matches the
+    #: Future against the ones it holds to know that *its* write is done.
+    write_done = Signal(object, object)
+    #: (the Future of the failed write, or None when reading the feed failed; a message for the
+    #: user). What they typed is kept by the panel that wrote it.
+    write_failed = Signal(object, str)
+    _finished = Signal(object)  # a write's Future, once done (from the worker thread)
 
     def __init__(self, workspace: Workspace, negotiation: int, member: str, role: str,
                  poll_ms: int = POLL_MS, parent: QObject | None = None):
@@ -45,8 +50,10 @@ class Session(QObject):
         self.analysis: dict = self.analyzer.result()
         self.peers: list[Peer] = []
         self._pending = 0
+        self._closed = False
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caucus-write")
-        self._finished.connect(self._on_finished)
+        # queued even when a write finishes at once: the caller holds its Future before the answer
+        self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self.feed = ChangeFeed(workspace.store, after=self.last_seq, negotiation=negotiation)
         self.presence = Presence(workspace.store, member, role, negotiation)
         self._poll_timer = QTimer(self, interval=poll_ms, timeout=self.poll)
@@ -58,8 +65,16 @@ class Session(QObject):
         self._poll_timer.start()
         self._beat_timer.start()
 
+    @property
+    def closed(self) -> bool:
+        """True once ``close`` has run."""
+        return self._closed
+
     def close(self) -> None:
-        """Stop the timers, finish pending writes, leave the presence list."""
+        """Stop the timers, finish pending writes, leave the presence list. Safe to call again."""
+        if self._closed:
+            return
+        self._closed = True
         self._poll_timer.stop()
         self._beat_timer.stop()
         self._writer.submit(self._leave)
@@ -89,10 +104,12 @@ class Session(QObject):
     @Slot()
     def poll(self) -> None:
         """Take in whatever other processes (or our writer) committed since the last poll."""
+        if self._closed:
+            return
         try:
             new = self.feed.poll()
         except CaucusError as exc:
-            self.write_failed.emit(str(exc))
+            self.write_failed.emit(None, str(exc))
             return
         if new:
             self._take(new)
@@ -118,36 +135,34 @@ class Session(QObject):
     def submit(self, command: str, *args: Any, **kwargs: Any) -> Future:
         """Run a ``Workspace`` command for this member and negotiation on the writer thread.
 
-        ``write_done`` or ``write_failed`` follows on the UI thread; the new act then arrives
-        through the feed like anyone else's.
+        Returns the write's Future; ``write_done(future, result)`` or ``write_failed(future,
+        message)`` follows on the UI thread, always after this returns. The new act then arrives
+        through the feed like anyone else's. After ``close`` the Future fails at once.
         """
+        if self._closed:
+            future: Future = Future()
+            future.set_exception(CaucusError("this window has closed its session"))
+        else:
+            future = self._writer.submit(self._run, command, args, kwargs)
         self._pending += 1
         self.write_pending.emit(self._pending)
-        future = self._writer.submit(self._run, command, args, kwargs)
+        future.add_done_callback(self._finished.emit)
         return future
 
     def _run(self, command: str, args: tuple, kwargs: dict) -> Any:
-        try:
-            result = getattr(self.ws, command)(self.negotiation, self.member, *args, **kwargs)
-        except CaucusError as exc:
-            self._finished.emit(None, exc)
-            raise
-        except Exception as exc:  # a bug: say so, keep the window alive
-            self._finished.emit(None, exc)
-            raise
-        self._finished.emit(result, None)
-        return result
+        return getattr(self.ws, command)(self.negotiation, self.member, *args, **kwargs)
 
-    @Slot(object, object)
-    def _on_finished(self, result: Any, error: BaseException | None) -> None:
+    @Slot(object)
+    def _on_finished(self, future: Future) -> None:
         self._pending -= 1
         self.write_pending.emit(self._pending)
+        error = future.exception()
         if error is not None:
-            kind = "" if isinstance(error, CaucusError) else "unexpected error: "
-            self.write_failed.emit(f"{kind}{error}")
+            kind = "" if isinstance(error, CaucusError) else "unexpected error: "  # a bug: say so
+            self.write_failed.emit(future, f"{kind}{error}")
             return
         self.poll()
-        self.write_done.emit(result)
+        self.write_done.emit(future, future.result())
 
     def log(self, kind: str, payload: dict) -> Future:
         """Log a meeting act as this member."""
@@ -156,7 +171,8 @@ class Session(QObject):
     # --- presence -------------------------------------------------------------------------------
 
     def _beat(self) -> None:
-        self._writer.submit(self._beat_and_list)
+        if not self._closed:
+            self._writer.submit(self._beat_and_list)
 
     def _beat_and_list(self) -> None:
         try:
@@ -168,7 +184,5 @@ class Session(QObject):
         self.presence_changed.emit(peers)
 
     def _leave(self) -> None:
-        try:
+        with contextlib.suppress(CaucusError):
             self.presence.leave()
-        except CaucusError:
-            pass

@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.help = HelpOverlay(central)
         self._actions()
         self.show_role(session.role)
-        session.write_failed.connect(lambda msg: self.statusBar().showMessage(msg, 15000))
+        session.write_failed.connect(self._failed)
         session.write_pending.connect(self._pending)
         session.room_safe_changed.connect(self._retitle)
         session.preparation_changed.connect(self._retitle)
@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         phases = meeting.addMenu("Phase")
         for n, phase in enumerate(PHASES, start=1):
             self._add(phases, phase.capitalize(), f"Alt+{n}",
-                      lambda p=phase: self.session.log("phase", {"phase": p}))
+                      lambda _checked=False, p=phase: self.session.log("phase", {"phase": p}))
         view = menu.addMenu("&View")
         self.room_safe_action = self._add(view, "Room-safe (hide confidential figures)",
                                           ROOM_SAFE_KEY, self.session.set_room_safe)
@@ -110,13 +110,15 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for n, role in enumerate(ROLES, start=1):
             self._add(view, f"{role.capitalize()} panel", f"Ctrl+{n}",
-                      lambda r=role: self.show_role(r))
+                      lambda _checked=False, r=role: self.show_role(r))
         edit = menu.addMenu("&Edit")
         self._add(edit, "Undo my last entry", "Ctrl+Z", lambda: self.session.submit("undo"))
         helpm = menu.addMenu("&Help")
         self._add(helpm, "Keyboard shortcuts", "F1", self.help.toggle)
 
     def _add(self, menu, text: str, key: str, slot) -> QAction:
+        """A menu action with an application-wide shortcut. ``triggered`` passes ``checked``: a
+        slot with default arguments must take it first, or it lands in the first default."""
         action = QAction(text, self)
         action.setShortcut(QKeySequence(key))
         action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -130,6 +132,11 @@ class MainWindow(QMainWindow):
     def _end_meeting(self) -> None:
         if self.session.prep.current_meeting() is not None:
             self.session.submit("end_meeting")
+
+    def _failed(self, future: object, message: str) -> None:
+        """Every failed write (and a feed that cannot be read) in the status line: no modal."""
+        prefix = "✗ not saved: " if future is not None else "✗ "
+        self.statusBar().showMessage(prefix + message, 15000)
 
     def _pending(self, count: int) -> None:
         if count:

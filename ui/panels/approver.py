@@ -10,6 +10,7 @@ the target, the forecast and the value asked (it is the authority being sought).
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import UTC, datetime
 
 import pyqtgraph as pg
@@ -160,7 +161,7 @@ class ApproverPanel(QWidget):
         super().__init__()
         self.session = session
         self.current: Act | None = None
-        self._pending_answer: str | None = None  # the request id being answered
+        self._answer_write: Future | None = None  # the approval being logged
         self._pending_seqs: set[int] = set()
         self.shortcut_objects: list[QShortcut] = []
 
@@ -310,14 +311,13 @@ class ApproverPanel(QWidget):
         if request is None or request.id not in self.pending_ids():
             self.message.setText("Select a request that is waiting for an answer first.")
             return
-        if self._pending_answer is not None:
+        if self._answer_write is not None:
             return  # one answer at a time
         payload: dict = {"request": request.id, "granted": granted}
         if self.note.text().strip():
             payload["note"] = self.note.text().strip()
-        self._pending_answer = request.id
         self.message.setText("Approving…" if granted else "Declining…")
-        self.session.log("approval", payload)
+        self._answer_write = self.session.log("approval", payload)
 
     def step(self, delta: int) -> None:
         """Select the previous or next pending request."""
@@ -325,17 +325,18 @@ class ApproverPanel(QWidget):
         if count and self.pending.item(0).data(REQUEST_ROLE) is not None:
             self.pending.setCurrentRow((self.pending.currentRow() + delta) % count)
 
-    def _written(self, act: object) -> None:
-        if (isinstance(act, Act) and act.kind == "approval" and act.by == self.session.member
-                and act.payload.get("request") == self._pending_answer):
-            self._pending_answer = None
+    def _written(self, future: Future, act: object) -> None:
+        if future is self._answer_write:
+            self._answer_write = None
             self.note.clear()
             word = "Approved" if act.payload.get("granted") else "Declined"
             self.message.setText(f"{word} at {act.at.astimezone():%H:%M:%S} — the lead sees it "
                                  "now. Ctrl+Z withdraws it.")
 
-    def _failed(self, message: str) -> None:
-        self._pending_answer = None
+    def _failed(self, future: Future | None, message: str) -> None:
+        if future is None or future is not self._answer_write:
+            return  # not ours: the window's status line says it
+        self._answer_write = None  # the note keeps its text
         self.message.setText(f"Not saved: {message}")
         self.message.setProperty("role", "breach")
         self.message.style().polish(self.message)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -48,9 +48,6 @@ QFrame#tacticCard {{ border: 2px solid {theme.THEIRS}; border-radius: 6px; }}
 class LeadPanel(QWidget):
     """The lead's console. Reads the session; writes only through ``session.log``."""
 
-    _offer_finished = Signal(object, str, object)  # (Future, the typed text, QuickOffer)
-    _request_finished = Signal(object, str)  # (Future of an approval request, the typed text)
-
     def __init__(self, session):
         super().__init__()
         self.session = session
@@ -58,6 +55,8 @@ class LeadPanel(QWidget):
         self.cards: dict[str, IssueCard] = {}
         self.authority_dialog: AuthorityDialog | None = None
         self.awaiting: dict[str, str] = {}  # approval request id → the line it holds
+        self._offers: dict[Future, tuple[str, QuickOffer]] = {}  # offer writes in flight
+        self._requests: dict[Future, str] = {}  # approval request writes → the line they hold
         self._held: list[Breach] = []
         self.setStyleSheet(STYLE)
         self._build()
@@ -147,8 +146,8 @@ class LeadPanel(QWidget):
         s.room_safe_changed.connect(self._room_safe)
         s.preparation_changed.connect(self._issues_changed)
         self.entry.submitted.connect(self.offer)
-        self._offer_finished.connect(self._offer_done)
-        self._request_finished.connect(self._request_done)
+        s.write_done.connect(self._written)
+        s.write_failed.connect(self._failed)
         self.alerts.alert_picked.connect(self.point_at_alert)
         self.ledger.act_picked.connect(self.point_at)
         self.feed.act_selected.connect(self._act_selected)
@@ -208,18 +207,29 @@ class LeadPanel(QWidget):
     def send(self, offer: QuickOffer, text: str) -> None:
         """Log the offer; the line clears when this very write is done."""
         self.entry.mark_pending(text)
-        future = self.session.log("offer", offer.payload())
-        future.add_done_callback(lambda f: self._offer_finished.emit(f, text, offer))
+        self._offers[self.session.log("offer", offer.payload())] = (text, offer)
 
-    def _offer_done(self, future: Future, text: str, offer: QuickOffer) -> None:
-        error = future.exception()
-        if error is not None:
-            self.entry.failed(f"not logged, the text is kept: {error}")
-            return
-        self.entry.logged(text)
-        first = next(iter(offer.terms), None)
-        if first in self.cards:
-            self.select_issue(first)
+    def _written(self, future: Future, result: object) -> None:
+        """One of our writes is in the journal: clear the line, or follow the request."""
+        if future in self._offers:
+            text, offer = self._offers.pop(future)
+            self.entry.logged(text)
+            first = next(iter(offer.terms), None)
+            if first in self.cards:
+                self.select_issue(first)
+        elif future in self._requests:
+            text = self._requests.pop(future)
+            if getattr(result, "id", None):
+                self.awaiting[result.id] = text
+
+    def _failed(self, future: Future | None, message: str) -> None:
+        """One of our writes failed: the line keeps its text and says why."""
+        if future in self._offers:
+            self._offers.pop(future)
+            self.entry.failed(f"not logged, the text is kept: {message}")
+        elif future in self._requests:
+            self._requests.pop(future)
+            self.entry.failed(f"approval request not sent: {message}")
 
     def hold(self, offer: QuickOffer, text: str, found: list[Breach]) -> None:
         """Stop an offer past the walk-away or this member's authority: the one modal dialog."""
@@ -258,19 +268,12 @@ class LeadPanel(QWidget):
             future = self.session.log("approval_request", {
                 "issue": b.issue, "value": str(b.value),
                 "note": f"Offer held for approval: {text.strip()}"})
-            future.add_done_callback(lambda f: self._request_finished.emit(f, text))
+            self._requests[future] = text
         asked = ", ".join(f"{b.issue} {fmt(b.value, prep.issues[b.issue].unit, prep.currency)}"
                           for b in found)
         self.entry.cancelled()
         self.entry.show_error(f"held for approval ({asked}); request sent. Press Enter again "
                               f"once it is granted", 0, 0)
-
-    def _request_done(self, future: Future, text: str) -> None:
-        error = future.exception()
-        if error is not None:
-            self.entry.failed(f"approval request not sent: {error}")
-        elif getattr(future.result(), "id", None):
-            self.awaiting[future.result().id] = text
 
     def _answers(self) -> None:
         """Tell the lead when the approver answers a request that holds the line."""

@@ -8,6 +8,8 @@ and a tracker shows what has been agreed so far.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
@@ -55,7 +57,8 @@ class ObserverPanel(QWidget):
         self.session = session
         self.bindings: list[Binding] = load_keymap()
         self._by_key = {b.key: b for b in self.bindings}
-        self._pending_note: str | None = None
+        self._tag_writes: set[Future] = set()
+        self._note_write: tuple[Future, str] | None = None  # the note being logged, its text
         self.editor: KeymapEditor | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         big = theme.scaled_font(self.font(), 1.35, bold=True)
@@ -184,7 +187,7 @@ class ObserverPanel(QWidget):
         if offer is not None and offer.id:
             payload["about"] = offer.id
         self.last.setText(f"{binding.label} — saving…")
-        self.session.log(binding.kind, payload)
+        self._tag_writes.add(self.session.log(binding.kind, payload))
 
     # --- notes ----------------------------------------------------------------------------------
 
@@ -194,8 +197,7 @@ class ObserverPanel(QWidget):
         if not text:
             self._show_message("Type the note first (after the prefix, if any).")
             return
-        self._pending_note = text
-        self.session.log("note", {"text": text, "topic": topic})
+        self._note_write = (self.session.log("note", {"text": text, "topic": topic}), text)
 
     # --- keymap ---------------------------------------------------------------------------------
 
@@ -294,10 +296,9 @@ class ObserverPanel(QWidget):
 
     # --- write results --------------------------------------------------------------------------
 
-    def _written(self, act: object) -> None:
-        if not isinstance(act, Act) or act.by != self.session.member:
-            return
-        if act.kind in ("reaction", "tactic"):
+    def _written(self, future: Future, act: object) -> None:
+        if future in self._tag_writes:
+            self._tag_writes.discard(future)
             binding_label = Binding("", act.kind, act.payload.get("tag") or
                                     act.payload.get("tactic")).label
             ref = act.payload.get("about")
@@ -312,16 +313,22 @@ class ObserverPanel(QWidget):
             else:
                 self.counter.clear()
             self._clear_message()
-        elif act.kind == "note" and act.payload.get("text") == self._pending_note:
-            if parse_note(self.note.text())[1] == self._pending_note:
+        elif self._note_write is not None and future is self._note_write[0]:
+            text = self._note_write[1]
+            self._note_write = None
+            if parse_note(self.note.text())[1] == text:
                 self.note.clear()
                 self.focus_entry()
-            self._pending_note = None
             self.last.setText(f"Note logged at {act.at.astimezone():%H:%M:%S}.")
             self._clear_message()
 
-    def _failed(self, message: str) -> None:
-        self._pending_note = None
+    def _failed(self, future: Future | None, message: str) -> None:
+        if future in self._tag_writes:
+            self._tag_writes.discard(future)
+        elif self._note_write is not None and future is self._note_write[0]:
+            self._note_write = None  # the note line keeps its text
+        else:
+            return  # not ours: the window's status line says it
         self._show_message(f"Not saved: {message}")
 
     def _show_message(self, text: str) -> None:

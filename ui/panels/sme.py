@@ -8,6 +8,8 @@ question switches to an answer linked to it (``about``); answered questions are 
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -70,7 +72,7 @@ class SmePanel(QWidget):
         self.topic = "fact"
         self.answering: Act | None = None
         self._issue_pinned = False
-        self._pending_note: str | None = None
+        self._note_write: tuple[Future, str] | None = None  # the note being logged, its text
 
         # numbers beside the offers
         self.table = QTableWidget(0, len(COLUMNS))
@@ -327,24 +329,25 @@ class SmePanel(QWidget):
             payload["issue"] = self.current_issue()
         if topic == "answer" and self.answering is not None and self.answering.id:
             payload["about"] = self.answering.id
-        self._pending_note = text
-        self.session.log("note", payload)
+        self._note_write = (self.session.log("note", payload), text)
 
-    def _written(self, act: object) -> None:
-        if (not isinstance(act, Act) or act.kind != "note" or act.by != self.session.member
-                or act.payload.get("text") != self._pending_note):
+    def _written(self, future: Future, act: object) -> None:
+        if self._note_write is None or future is not self._note_write[0]:
             return
-        if parse_note(self.line.text(), self.topic)[1] == self._pending_note:
+        text = self._note_write[1]
+        self._note_write = None
+        if parse_note(self.line.text(), self.topic)[1] == text:
             self.line.clear()
-        self._pending_note = None
         self.message.clear()
         if act.payload.get("topic") == "answer":
             self.answer(None)
         self._issue_pinned = False
         self._follow_offer()
 
-    def _failed(self, message: str) -> None:
-        self._pending_note = None
+    def _failed(self, future: Future | None, message: str) -> None:
+        if self._note_write is None or future is not self._note_write[0]:
+            return  # not ours: the window's status line says it
+        self._note_write = None  # the line keeps its text
         self.message.setText(f"Not saved: {message}")
 
     # --- refreshing -----------------------------------------------------------------------------

@@ -1,0 +1,278 @@
+"""The main window, offscreen, on a real workspace file: the session's write answers, the F1
+overlay, room-safe over the whole window, undo, meeting controls, the clock and write failures.
+
+The example is cut after act a12 (the first meeting still running). Values chosen because no offer,
+target, benchmark or limit of the cut example shows them: the walk-aways of price (0.90 EUR/box),
+rebate (0.5 %) and on-time-in-full (95 %).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QTableWidget,
+    QTreeWidget,
+    QWidget,
+)
+
+from app import scenario
+from app.domain import PHASES
+from app.workspace import Workspace
+from ui.main import open_window
+from ui.session import Session
+from ui.window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = next(p for p in (ROOT / "tests" / "fixtures" / "corrugated-2027.json",
+                           ROOT.parent / "shared" / "examples" / "corrugated-2027.json")
+               if p.exists())
+DANA, OLI, PRIYA = "Dana Whitfield", "Oli Park", "Priya Raman"
+CUT_AFTER = 12
+WALK_AWAYS = ("0.90", "0.5 %", "95 %")
+WAIT_MS = 5000
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A workspace file holding the example up to a12, open for the test."""
+    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(tmp_path / "config"))
+    data = scenario.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["meetings"][0]["acts"] = data["meetings"][0]["acts"][:CUT_AFTER]
+    ws = Workspace(tmp_path / "window.caucus")
+    with ws.unit(auto_ids=False) as unit:
+        negotiation = scenario.import_scenario(unit, json.loads(json.dumps(data, default=str),
+                                                                parse_float=Decimal))
+    yield ws, negotiation
+    ws.close()
+
+
+@pytest.fixture
+def window(qtbot, workspace):
+    """``window(member, role)`` → a shown, active main window (closed, with its session, after)."""
+
+    def make(member: str, role: str) -> MainWindow:
+        ws, negotiation = workspace
+        win = open_window(ws, negotiation, member, role, poll_ms=20)
+        qtbot.addWidget(win, before_close_func=lambda w: qtbot.waitUntil(
+            lambda: w.session._pending == 0, timeout=WAIT_MS))
+        win.resize(1440, 900)
+        win.show()
+        qtbot.waitExposed(win)
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow, timeout=WAIT_MS)  # application shortcuts need it
+        return win
+
+    return make
+
+
+def key(qtbot, win: MainWindow, sequence: str) -> None:
+    """Press ``sequence`` (e.g. ``"Ctrl+Shift+M"``) where the keyboard is."""
+    from PySide6.QtGui import QKeySequence
+
+    combo = QKeySequence(sequence)[0]
+    target = QApplication.focusWidget() or win
+    qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
+
+
+def window_texts(win: MainWindow) -> list[str]:
+    """Every text a person could read in the window: its title, the status line, labels, lines
+    (and their placeholders), buttons, combo boxes, tooltips, list, table and tree items, menu
+    actions, and the labels drawn on every chart."""
+    texts = [win.windowTitle(), win.statusBar().currentMessage()]
+    for w in [win, *win.findChildren(QWidget)]:
+        texts.append(w.toolTip())
+        if isinstance(w, QLabel | QAbstractButton):
+            texts.append(w.text())
+        elif isinstance(w, QLineEdit):
+            texts += [w.text(), w.placeholderText()]
+        elif isinstance(w, QComboBox):
+            texts += [w.itemText(n) for n in range(w.count())]
+        elif isinstance(w, QListWidget):
+            texts += [w.item(n).text() + "\n" + w.item(n).toolTip() for n in range(w.count())]
+        elif isinstance(w, QTableWidget):
+            texts += [w.item(r, c).text() + "\n" + w.item(r, c).toolTip()
+                      for r in range(w.rowCount()) for c in range(w.columnCount())
+                      if w.item(r, c) is not None]
+        elif isinstance(w, QTreeWidget):
+            items = [w.topLevelItem(n) for n in range(w.topLevelItemCount())]
+            while items:
+                item = items.pop()
+                items += [item.child(n) for n in range(item.childCount())]
+                texts += [item.text(c) + "\n" + item.toolTip(c) for c in range(w.columnCount())]
+        if isinstance(w, pg.PlotWidget):
+            for item in w.getPlotItem().items:
+                if isinstance(item, pg.InfiniteLine) and item.isVisible() and item.label:
+                    texts.append(item.label.toPlainText())
+    texts += [a.text() + "\n" + a.toolTip() for a in win.findChildren(QAction)]
+    return [t for t in texts if t]
+
+
+# --- the session ----------------------------------------------------------------------------------
+
+
+def test_writes_answer_with_their_future_and_close_is_idempotent(qtbot, workspace):
+    ws, negotiation = workspace
+    session = Session(ws, negotiation, DANA, "lead", poll_ms=20)
+    session.start()
+    done, failed = [], []
+    session.write_done.connect(lambda future, result: done.append((future, result)))
+    session.write_failed.connect(lambda future, message: failed.append((future, message)))
+    good = session.log("offer", {"side": "them", "terms": {"price": "0.89"}})
+    bad = session.log("offer", {"side": "them", "terms": {"prise": "0.89"}})
+    qtbot.waitUntil(lambda: len(done) + len(failed) == 2, timeout=WAIT_MS)
+    assert [f for f, _ in done] == [good] and [f for f, _ in failed] == [bad]
+    assert done[0][1].payload["terms"] == {"price": "0.89"}
+    assert "prise" in failed[0][1]
+    session.close()
+    session.close()  # MainWindow.closeEvent may call it again: no error
+    late = session.log("phase", {"phase": "closing"})
+    qtbot.waitUntil(lambda: len(failed) == 2, timeout=WAIT_MS)
+    assert failed[1][0] is late and "closed" in failed[1][1]
+
+
+def test_closing_the_window_twice_is_harmless(qtbot, workspace, window):
+    win = window(DANA, "lead")
+    win.close()
+    win.close()
+    assert win.session.closed
+
+
+# --- F1 -------------------------------------------------------------------------------------------
+
+
+def test_f1_overlay_lists_every_shortcut(qtbot, window):
+    win = window(DANA, "lead")
+    assert not win.help.isVisible()
+    key(qtbot, win, "F1")
+    qtbot.waitUntil(win.help.isVisible, timeout=WAIT_MS)
+    shown = [label.text() for label in win.help.findChildren(QLabel) if label.isVisible()]
+    keys = {re.sub(r"</?b>", "", t) for t in shown}
+    actions = [a for a in win.findChildren(QAction) if not a.shortcut().isEmpty()]
+    assert len(actions) >= 14  # meeting, phases, room-safe, panels, undo, help
+    for action in actions:
+        assert action.shortcut().toString() in keys, action.text()
+        assert action.text().replace("&", "") in shown
+    for panel_key, what in win.current_panel().shortcuts():
+        assert panel_key in keys and what in shown
+    assert win.current_panel().entry.line.hasFocus()  # the overlay never takes the keyboard
+    key(qtbot, win, "F1")
+    qtbot.waitUntil(lambda: not win.help.isVisible(), timeout=WAIT_MS)
+
+
+# --- F12 ------------------------------------------------------------------------------------------
+
+
+def test_f12_room_safe_hides_every_walk_away_in_the_window(qtbot, window):
+    win = window(DANA, "lead")
+    panel = win.current_panel()
+    qtbot.waitUntil(lambda: not panel.refresh_pending, timeout=WAIT_MS)
+
+    def shown(value: str) -> list[str]:
+        return [t for t in window_texts(win) if value in t]
+
+    for value in WALK_AWAYS:
+        assert shown(value), f"{value} should be on screen before room-safe"
+    key(qtbot, win, "F12")
+    qtbot.waitUntil(lambda: win.session.room_safe, timeout=WAIT_MS)
+    assert "ROOM-SAFE" in win.windowTitle()
+    assert win.header.room_safe.isChecked() and win.room_safe_action.isChecked()
+    for value in WALK_AWAYS:
+        assert not shown(value), shown(value)
+    key(qtbot, win, "F12")
+    qtbot.waitUntil(lambda: not win.session.room_safe, timeout=WAIT_MS)
+    assert "ROOM-SAFE" not in win.windowTitle()
+    assert all(shown(value) for value in WALK_AWAYS)
+
+
+# --- undo -----------------------------------------------------------------------------------------
+
+
+def test_ctrl_z_withdraws_my_own_last_act(qtbot, window):
+    win = window(OLI, "observer")
+    panel = win.current_panel()
+    session = win.session
+    before = len(session.acts)
+    panel.focus_entry()
+    qtbot.keyClick(panel, Qt.Key.Key_F)  # tag a flinch
+    qtbot.waitUntil(lambda: any(a.kind == "reaction" for a in session.acts[before:]),
+                    timeout=WAIT_MS)
+    tag = next(a for a in session.acts[before:] if a.kind == "reaction")
+    key(qtbot, win, "Ctrl+Z")
+    qtbot.waitUntil(lambda: tag.id in session.withdrawn(), timeout=WAIT_MS)
+    retract = session.acts[-1]
+    assert retract.kind == "retract" and retract.by == OLI and retract.payload["act"] == tag.id
+    qtbot.waitUntil(lambda: panel.feed.item_of(tag.id) is not None
+                    and "withdrawn" in panel.feed.item_of(tag.id).text(2), timeout=WAIT_MS)
+    assert panel.feed.item_of(tag.id).font(2).strikeOut()
+
+
+# --- meeting --------------------------------------------------------------------------------------
+
+
+def test_meeting_start_end_and_phase_are_journalled_and_the_clock_runs(qtbot, window):
+    win = window(DANA, "lead")
+    session, header = win.session, win.header
+
+    def kinds() -> list[str]:
+        return [a.kind for a in session.acts]
+
+    assert header.meeting.text() == "no meeting in progress"  # the example's has ended
+    assert header.clock.text() == ""
+    key(qtbot, win, "Ctrl+Shift+M")
+    qtbot.waitUntil(lambda: kinds()[-1] == "meeting_start", timeout=WAIT_MS)
+    assert session.acts[-1].by == DANA
+    qtbot.waitUntil(lambda: header.meeting.text() == "Meeting 2", timeout=WAIT_MS)
+    assert re.fullmatch(r"\d\d:\d\d", header.clock.text()), header.clock.text()
+    assert header.clock.text() < "01:00"
+    key(qtbot, win, "Alt+3")
+    qtbot.waitUntil(lambda: kinds()[-1] == "phase", timeout=WAIT_MS)
+    assert session.acts[-1].payload == {"phase": PHASES[2]}
+    qtbot.waitUntil(lambda: header.phase.currentText() == PHASES[2], timeout=WAIT_MS)
+    key(qtbot, win, "Ctrl+Shift+E")
+    qtbot.waitUntil(lambda: kinds()[-1] == "meeting_end", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: header.meeting.text() == "no meeting in progress", timeout=WAIT_MS)
+    assert header.clock.text() == ""
+
+
+# --- failures -------------------------------------------------------------------------------------
+
+
+def test_a_failed_write_shows_in_the_status_line_without_a_modal(qtbot, window):
+    win = window(PRIYA, "approver")  # Priya has logged nothing yet: undo must fail
+    before = len(win.session.acts)
+    with qtbot.waitSignal(win.session.write_failed, timeout=WAIT_MS):
+        key(qtbot, win, "Ctrl+Z")
+    qtbot.waitUntil(lambda: "no act of their own" in win.statusBar().currentMessage(),
+                    timeout=WAIT_MS)
+    assert "not saved" in win.statusBar().currentMessage()
+    assert QApplication.activeModalWidget() is None
+    assert not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, QDialog | QMessageBox) and w.isVisible()]
+    assert len(win.session.acts) == before
+
+
+def test_ctrl_number_switches_the_panel_and_f1_follows(qtbot, window):
+    from ui.panels.observer import ObserverPanel
+
+    win = window(DANA, "lead")
+    key(qtbot, win, "Ctrl+3")  # ROLES: lead, sme, observer, approver
+    qtbot.waitUntil(lambda: isinstance(win.current_panel(), ObserverPanel), timeout=WAIT_MS)
+    assert ("Esc", "Leave the note line; keys are live again") in win.help.entries
+    key(qtbot, win, "Ctrl+1")
+    qtbot.waitUntil(lambda: win.current_panel() is win.panels["lead"], timeout=WAIT_MS)
