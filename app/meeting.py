@@ -1,8 +1,12 @@
-"""The meeting as the side seats see it: what the next tag links to, open questions and approval
-requests, what has been agreed, and the numbers the SME and the approver put beside the offers.
+"""The meeting as every seat sees it: what the next tag links to, open questions and approval
+requests, both sides' offers on one axis, concession trends, how far our position has used a
+member's authority, what has been agreed, and the numbers put beside the offers.
 
 Plain functions over the journal (``Act`` lists), the preparation and the ``caucus-analysis/1``
-object. Withdrawn acts and retractions never count (``app.state.standing``).
+object. Withdrawn acts and retractions never count (``app.state.standing``). The analysis lists
+each side's values per issue; the console also needs *which offer* each value came from (to draw
+both sides on one axis and to point an alert at its act), and the authority meter needs the limit,
+approvals and the breach rule in one place.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.authority import approved_to
-from app.domain import TOPICS, Act, Issue, Preparation
-from app.numbers import parse_decimal
+from app.authority import approved_to, breaches
+from app.domain import MEETING_KINDS, TOPICS, Act, Issue, Preparation
+from app.numbers import NotANumber, parse_decimal
 from app.state import standing
 
 _PREFIX = re.compile(r"^\s*(?P<topic>[a-zA-Z]+)\s*:\s*(?P<rest>.*)$", re.DOTALL)
@@ -163,7 +167,8 @@ def request_context(prep: Preparation, acts: Iterable[Act], analysis: dict[str, 
     return RequestContext(
         request=request, issue=issue, value=value, requester=request.by,
         requester_limit=req_limit, approver_limit=appr_limit, covered_to=covered,
-        ours=_last(row.get("ours")), theirs=_last(row.get("theirs")), gap=_dec(row.get("gap")),
+        ours=last_value(row.get("ours")), theirs=last_value(row.get("theirs")),
+        gap=last_value([row.get("gap")]),
         forecast=row.get("forecast"),
         past_walk_away=issue.is_worse(value, issue.walk_away),
         past_approver_limit=appr_limit is not None and issue.is_worse(value, appr_limit),
@@ -172,24 +177,131 @@ def request_context(prep: Preparation, acts: Iterable[Act], analysis: dict[str, 
     )
 
 
-# --- trajectories, agreements, references ---------------------------------------------------
+# --- offers on one axis -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Point:
-    """One standing offer's value on an issue."""
+    """One value a side put on the table for one issue."""
 
+    n: int  # the offer's number in the negotiation (standing offers of both sides, from 1)
     at: datetime
     side: str
     value: Decimal
-    act: str | None
+    act: Act
 
 
-def trajectory(acts: Iterable[Act], issue: str) -> list[Point]:
-    """Every standing offer's value on ``issue``, in journal order, both sides."""
-    return [Point(a.at, a.payload["side"], parse_decimal(a.payload["terms"][issue]), a.id)
-            for a in standing(acts)
-            if a.kind == "offer" and issue in a.payload.get("terms", {})]
+def refs(acts: Iterable[Act]) -> dict[str | int, Act]:
+    """Every meeting act by the reference the analysis uses for it (its id, else its position)."""
+    found: dict[str | int, Act] = {}
+    position = 0
+    for act in acts:
+        if act.kind in MEETING_KINDS:
+            position += 1
+            found[act.ref(position)] = act
+    return found
+
+
+def offer_axis(acts: Iterable[Act]) -> dict[int, float]:
+    """Where each standing meeting act sits on the offer axis, by ``seq``.
+
+    An offer sits at its number; any other act half-way after the offers before it.
+    """
+    axis: dict[int, float] = {}
+    count = 0
+    for act in standing(acts):
+        if act.kind == "offer":
+            count += 1
+            axis[act.seq] = float(count)
+        elif act.kind in MEETING_KINDS:
+            axis[act.seq] = count + 0.5
+    return axis
+
+
+def offer_count(acts: Iterable[Act]) -> int:
+    """How many standing offers the negotiation has."""
+    return sum(1 for a in standing(acts) if a.kind == "offer")
+
+
+def offer_points(acts: Iterable[Act], issue: str) -> dict[str, list[Point]]:
+    """Both sides' values on ``issue`` over time (``"us"``, ``"them"``), each with the number and
+    the time of the standing offer that carried it, in journal order."""
+    points: dict[str, list[Point]] = {"us": [], "them": []}
+    count = 0
+    for act in standing(acts):
+        if act.kind != "offer":
+            continue
+        count += 1
+        raw = (act.payload.get("terms") or {}).get(issue)
+        side = act.payload.get("side")
+        if raw is None or side not in points:
+            continue
+        try:
+            points[side].append(Point(count, act.at, side, parse_decimal(raw), act))
+        except NotANumber:
+            continue
+    return points
+
+
+def trend(sizes: list[float]) -> str | None:
+    """``"shrinking"`` when the latest concession is smaller than the one before, else
+    ``"not shrinking"`` (the rule of the ``non_diminishing`` alert); ``None`` before two."""
+    if len(sizes) < 2:
+        return None
+    return "shrinking" if sizes[-1] < sizes[-2] else "not shrinking"
+
+
+# --- authority ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Meter:
+    """Where our position stands on one issue: on the opening → walk-away track, and against a
+    member's authority limit.
+
+    Fractions are 0 at the opening and 1 at the walk-away (``used``, ``limit_at``,
+    ``approved_at``) or at the limit (``limit_used``); more than 1 is past it.
+    """
+
+    position: Decimal | None
+    used: Decimal | None
+    limit: Decimal | None = None
+    limit_at: Decimal | None = None
+    limit_used: Decimal | None = None
+    approved_to: Decimal | None = None
+    approved_at: Decimal | None = None
+    past_limit: bool = False  # breaches the member's authority (no approval covers it)
+    past_walk_away: bool = False
+
+
+def meter(prep: Preparation, acts: Iterable[Act], member: str, issue: str,
+          position: Decimal | None) -> Meter | None:
+    """How far ``position`` has gone toward the walk-away and ``member``'s limit on ``issue``."""
+    item = prep.issues.get(issue)
+    if item is None:
+        return None
+    acts = list(acts)
+
+    def along(value: Decimal | None, end: Decimal) -> Decimal | None:
+        if value is None:
+            return None
+        span = end - item.opening
+        return (value - item.opening) / span if span else Decimal(1)
+
+    found = breaches(prep, acts, member, {issue: position}) if position is not None else []
+    limit = prep.limit(member, issue)
+    approved = approved_to(acts, item) if limit is not None else None
+    return Meter(
+        position=position, used=along(position, item.walk_away), limit=limit,
+        limit_at=along(limit, item.walk_away),
+        limit_used=along(position, limit) if limit is not None else None,
+        approved_to=approved, approved_at=along(approved, item.walk_away),
+        past_limit=any(b.kind == "authority" for b in found),
+        past_walk_away=any(b.kind == "walk_away" for b in found),
+    )
+
+
+# --- agreements and references ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -238,19 +350,24 @@ def references(prep: Preparation, analysis: dict[str, Any]) -> list[Reference]:
     rows = []
     for key, issue in prep.issues.items():
         row = analysis.get("issues", {}).get(key, {})
-        theirs = _last(row.get("theirs"))
+        theirs = last_value(row.get("theirs"))
         over = None
         if theirs is not None and issue.should_cost is not None:
             diff = theirs - issue.should_cost
             over = diff if issue.better == "lower" else -diff
-        rows.append(Reference(issue, _last(row.get("ours")), theirs, _dec(row.get("gap")),
-                              issue.benchmark, issue.should_cost, over))
+        rows.append(Reference(issue, last_value(row.get("ours")), theirs,
+                              last_value([row.get("gap")]), issue.benchmark, issue.should_cost,
+                              over))
     return rows
 
 
-def _last(values: list[str] | None) -> Decimal | None:
-    return parse_decimal(values[-1]) if values else None
-
-
-def _dec(value: str | None) -> Decimal | None:
-    return parse_decimal(value) if value is not None else None
+def last_value(values: Iterable[str | Decimal | None] | None) -> Decimal | None:
+    """The last value of a list from the analysis (``ours``, ``theirs``…) as a Decimal; None when
+    there is none (missing values are skipped) or it is not a number."""
+    present = [v for v in (values or []) if v is not None]
+    if not present:
+        return None
+    try:
+        return parse_decimal(present[-1])
+    except NotANumber:
+        return None

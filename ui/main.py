@@ -1,4 +1,5 @@
-"""Starting the console: the application object, the start screen, who-are-you, screenshots, smoke."""
+"""Starting the console: the application object, the start screen, who-are-you, screenshots and
+the smoke test."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -33,12 +33,22 @@ from app.domain import Act
 from app.meeting import (
     RequestContext,
     answers_to_requests,
+    offer_points,
     pending_requests,
     request_context,
-    trajectory,
 )
 from ui import theme
-from ui.widgets.common import Card, ConfidentialLabel, fmt
+from ui.widgets.common import Card, ConfidentialLabel, add_shortcut, fmt, styled
+from ui.widgets.trajectory import (
+    LINES,
+    LineStyle,
+    label_fill,
+    place_line,
+    reference_line,
+    setup_plot,
+    steps,
+    style_plot,
+)
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole
 APPROVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
@@ -48,7 +58,7 @@ DECLINE_KEYS = ("Ctrl+Shift+Return", "Ctrl+Shift+Enter")
 class Tile(QWidget):
     """A caption over a big figure; confidential figures mask themselves in room-safe."""
 
-    def __init__(self, session, caption: str, colour: str | None = None,
+    def __init__(self, session, caption: str, role: str | None = None,
                  confidential: bool = False, scale: float = 1.35):
         super().__init__()
         box = QVBoxLayout(self)
@@ -56,12 +66,17 @@ class Tile(QWidget):
         box.setSpacing(0)
         self.caption = QLabel(caption)
         self.caption.setProperty("role", "muted")
+        self.role = role
         self.value = ConfidentialLabel(session) if confidential else QLabel()
         self.value.setFont(theme.scaled_font(self.font(), scale, bold=True))
-        if colour:
-            self.value.setStyleSheet(f"color: {colour};")
         box.addWidget(self.caption)
         box.addWidget(self.value)
+        self.retheme()
+
+    def retheme(self) -> None:
+        """The figure in its side's colour, in the theme in force."""
+        if self.role:
+            self.value.setStyleSheet(f"color: {theme.of(self.role)};")
 
     def set(self, text: str, tooltip: str = "", caption: str | None = None) -> None:
         """Show ``text`` (masked in room-safe if the tile is confidential)."""
@@ -74,77 +89,69 @@ class Tile(QWidget):
             self.value.setToolTip(tooltip)
 
 
+#: the value asked, beside the lines styled as on the lead's chart (a line means the same on both)
+ASKED = LineStyle("asked", "ours", Qt.PenStyle.DashDotLine, 2, 0.73)
+
+
 class StepChart(pg.PlotWidget):
-    """Both sides' positions on one issue over the meeting, as steps, with reference lines."""
+    """Both sides' positions on one issue over the meeting's minutes, as steps, with the lines
+    that matter to an approval: the value asked, the requester's limit, what approvals already
+    cover, the walk-away, benchmark and should-cost."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        pal = self.palette()
-        self.setBackground(pal.color(QPalette.ColorRole.Base))
-        text = pal.color(QPalette.ColorRole.Text)
-        for side in ("left", "bottom"):
-            axis = self.getAxis(side)
-            axis.setPen(pg.mkPen(text))
-            axis.setTextPen(pg.mkPen(text))
-            axis.enableAutoSIPrefix(False)
-        self.setLabel("bottom", "minutes since the first offer on this issue")
-        self.showGrid(x=False, y=True, alpha=0.15)
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(x=False, y=False)
-        self.hideButtons()
+        setup_plot(self)
         self.legend = self.addLegend(offset=(-10, 10))
         self.confidential: list[pg.InfiniteLine] = []
         self.setMinimumHeight(220)
+        self._last: tuple | None = None
+        self.retheme()
+
+    def retheme(self) -> None:
+        """Background and axes from the system palette; lines in the theme in force."""
+        style_plot(self, theme.scaled_font(self.font(), 1.0),
+                   "minutes since the first offer on this issue")
+        if self._last is not None:
+            self.draw(*self._last)
 
     def draw(self, ctx: RequestContext, acts: list[Act], prep, room_safe: bool) -> None:
         """Plot ``ctx``'s issue: offers as steps, benchmark and should-cost always; the value
         asked, the limits and the walk-away unless room-safe."""
+        self._last = (ctx, acts, prep, room_safe)
         self.clear()
         self.legend.clear()
         self.confidential = []
         issue, unit, cur = ctx.issue, ctx.issue.unit, prep.currency
-        points = trajectory(acts, issue.key)
-        if points:
-            start = points[0].at
-            end = max(points[-1].at, ctx.request.at)
-            for side, colour, name in (("us", theme.OURS, "Us"), ("them", theme.THEIRS, "Them")):
-                mine = [p for p in points if p.side == side]
-                if not mine:
-                    continue
-                xs, ys = [], []
-                for n, p in enumerate(mine):
-                    x0 = (p.at - start).total_seconds() / 60
-                    x1 = ((mine[n + 1].at if n + 1 < len(mine) else end) - start
-                          ).total_seconds() / 60
-                    xs += [x0, x1]
-                    ys += [float(p.value), float(p.value)]
-                self.plot(xs, ys, pen=pg.mkPen(colour, width=3), name=name,
-                          symbol="o", symbolSize=7, symbolBrush=colour, symbolPen=None)
-        # (value, name, colour, confidential, pen style, width, where the label sits along the
-        # line); styles as on the lead's trajectory chart, so a line means the same on both
-        lines = [(issue.benchmark, "benchmark", theme.REFERENCE, False, Qt.PenStyle.DashLine, 1,
-                  0.02),
-                 (issue.should_cost, "should-cost", theme.REFERENCE, False, Qt.PenStyle.DotLine,
-                  1, 0.02),
-                 (ctx.value, "asked", theme.OURS, True, Qt.PenStyle.DashDotLine, 2, 0.3),
-                 (ctx.requester_limit, f"{ctx.requester}'s limit", theme.BREACH, True,
-                  Qt.PenStyle.DashLine, 1, 0.3),
-                 (ctx.covered_to, "granted so far", theme.BREACH, True, Qt.PenStyle.DotLine, 1,
-                  0.6),
-                 (issue.walk_away, "walk-away", theme.BREACH, True, Qt.PenStyle.SolidLine, 2,
-                  0.02)]
-        for value, name, colour, secret, style, width, where in lines:
+        sides = offer_points(acts, issue.key)
+        every = sides["us"] + sides["them"]
+        if every:
+            start = min(p.at for p in every)
+            end = max(max(p.at for p in every), ctx.request.at)
+
+            def minutes(p) -> float:
+                return (p.at - start).total_seconds() / 60
+
+            for side, name in (("us", "Us"), ("them", "Them")):
+                if sides[side]:
+                    colour = theme.of("ours" if side == "us" else "theirs")
+                    xs, ys = steps(sides[side], (end - start).total_seconds() / 60, minutes)
+                    self.plot(xs, ys, pen=pg.mkPen(colour, width=3), name=name,
+                              symbol="o", symbolSize=7, symbolBrush=colour, symbolPen=None)
+        lines = [(issue.benchmark, LINES["benchmark"], None, False),
+                 (issue.should_cost, LINES["should_cost"], None, False),
+                 (ctx.value, ASKED, None, True),
+                 (ctx.requester_limit, LINES["limit"], f"{ctx.requester}'s limit", True),
+                 (ctx.covered_to, LINES["approved"], "granted so far", True),
+                 (issue.walk_away, LINES["walk_away"], None, True)]
+        for value, spec, caption, secret in lines:
             if value is None:
                 continue
-            line = pg.InfiniteLine(
-                pos=float(value), angle=0, movable=False,
-                pen=pg.mkPen(colour, width=width, style=style),
-                label=f"{name} {fmt(value, unit, cur)}",
-                labelOpts={"position": where, "color": colour, "anchors": [(0, 1), (0, 1)]})
+            line = reference_line(spec, label_fill(self))
+            place_line(line, caption or spec.caption, value, unit, cur)
             self.addItem(line)
+            line.setVisible(not (secret and room_safe))
             if secret:
                 self.confidential.append(line)
-                line.setVisible(not room_safe)
         self.getPlotItem().getViewBox().enableAutoRange()
         self.setLabel("left", issue.label or issue.key, units=None)
 
@@ -163,7 +170,6 @@ class ApproverPanel(QWidget):
         self.current: Act | None = None
         self._answer_write: Future | None = None  # the approval being logged
         self._pending_seqs: set[int] = set()
-        self.shortcut_objects: list[QShortcut] = []
 
         self.pending = QListWidget()
         self.pending.setWordWrap(True)
@@ -190,16 +196,16 @@ class ApproverPanel(QWidget):
         self.status = QLabel()
         self.status.setProperty("role", "muted")
         self.tiles = {
-            "asked": Tile(session, "Asked", theme.OURS, confidential=True, scale=1.6),
+            "asked": Tile(session, "Asked", "ours", confidential=True, scale=1.6),
             "limit": Tile(session, "Their limit", None, confidential=True),
             "walk_away": Tile(session, "Walk-away", None, confidential=True),
             "yours": Tile(session, "Your limit", None, confidential=True),
             "covered": Tile(session, "Granted so far", None, confidential=True),
-            "ours": Tile(session, "Ours now", theme.OURS, scale=1.6),
-            "theirs": Tile(session, "Theirs now", theme.THEIRS, scale=1.6),
+            "ours": Tile(session, "Ours now", "ours", scale=1.6),
+            "theirs": Tile(session, "Theirs now", "theirs", scale=1.6),
             "gap": Tile(session, "Gap"),
-            "benchmark": Tile(session, "Benchmark", theme.REFERENCE),
-            "should_cost": Tile(session, "Should-cost", theme.REFERENCE),
+            "benchmark": Tile(session, "Benchmark", "reference"),
+            "should_cost": Tile(session, "Should-cost", "reference"),
             "forecast": Tile(session, "Their likely stop", None, confidential=True),
         }
         grid = QGridLayout()
@@ -264,11 +270,11 @@ class ApproverPanel(QWidget):
         columns.addWidget(context_card, 2)
 
         for key in APPROVE_KEYS:
-            self._shortcut(key, lambda: self.answer(True))
+            add_shortcut(self, key, lambda: self.answer(True))
         for key in DECLINE_KEYS:
-            self._shortcut(key, lambda: self.answer(False))
-        self._shortcut("Alt+Down", lambda: self.step(1))
-        self._shortcut("Alt+Up", lambda: self.step(-1))
+            add_shortcut(self, key, lambda: self.answer(False))
+        add_shortcut(self, "Alt+Down", lambda: self.step(1))
+        add_shortcut(self, "Alt+Up", lambda: self.step(-1))
 
         session.acts_added.connect(self.refresh)
         session.analysis_changed.connect(self._show_context)
@@ -282,6 +288,10 @@ class ApproverPanel(QWidget):
 
     # --- the window's hooks ---------------------------------------------------------------------
 
+    def retheme(self) -> None:
+        """The system theme changed: redraw in the new colours."""
+        self.refresh()
+
     def shortcuts(self) -> list[tuple[str, str]]:
         """Approve, decline and move between requests, for the F1 overlay."""
         return [("Ctrl+Enter", "Approve the selected request (with the note typed)"),
@@ -291,12 +301,6 @@ class ApproverPanel(QWidget):
     def focus_entry(self) -> None:
         """Put the keyboard in the note line."""
         self.note.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _shortcut(self, key: str, slot) -> None:
-        shortcut = QShortcut(QKeySequence(key), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(slot)
-        self.shortcut_objects.append(shortcut)
 
     # --- answering ------------------------------------------------------------------------------
 
@@ -329,6 +333,7 @@ class ApproverPanel(QWidget):
         if future is self._answer_write:
             self._answer_write = None
             self.note.clear()
+            styled(self.message, "")
             word = "Approved" if act.payload.get("granted") else "Declined"
             self.message.setText(f"{word} at {act.at.astimezone():%H:%M:%S} — the lead sees it "
                                  "now. Ctrl+Z withdraws it.")
@@ -338,8 +343,7 @@ class ApproverPanel(QWidget):
             return  # not ours: the window's status line says it
         self._answer_write = None  # the note keeps its text
         self.message.setText(f"Not saved: {message}")
-        self.message.setProperty("role", "breach")
-        self.message.style().polish(self.message)
+        styled(self.message, "breach")
 
     # --- refreshing -----------------------------------------------------------------------------
 
@@ -474,7 +478,7 @@ class ApproverPanel(QWidget):
         self.note.setEnabled(pending)
 
         def f(value):
-            return fmt(value, unit, cur) if value is not None else "—"
+            return fmt(value, unit, cur)  # "—" for None
 
         self.tiles["asked"].set(f(ctx.value))
         self.tiles["limit"].set(f(ctx.requester_limit) if ctx.requester_limit is not None

@@ -3,7 +3,7 @@ glance — positions and gaps per issue, the selected issue's trajectory, author
 counters, the give/get ledger and the recent acts.
 
 Layout only and wiring: every figure comes from the session's analysis or from ``app`` functions
-(``app.quickentry``, ``app.authority``, ``app.meetview``, ``app.meeting``). The quick-entry line
+(``app.quickentry``, ``app.authority``, ``app.meeting``). The quick-entry line
 keeps the keyboard: nothing else in the panel takes focus, and alerts arrive without a sound.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 from concurrent.futures import Future
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -24,14 +23,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.authority import Breach, breaches
-from app.meeting import answers_to_requests, default_issue
-from app.meetview import meter, offer_axis, offer_count, offer_points, refs
-from app.numbers import NotANumber, parse_decimal
+from app.meeting import (
+    answers_to_requests,
+    default_issue,
+    last_value,
+    meter,
+    offer_axis,
+    offer_count,
+    offer_points,
+    refs,
+)
 from app.quickentry import QuickOffer
 from ui import theme
 from ui.widgets.alerts import AlertList, TacticCards
 from ui.widgets.authority import AuthorityDialog, breach_line
-from ui.widgets.common import ConfidentialLabel, fmt
+from ui.widgets.common import ConfidentialLabel, add_shortcut, fmt
 from ui.widgets.feed import ActFeed
 from ui.widgets.lead_issue import IssueCard
 from ui.widgets.ledger import LedgerTable
@@ -39,10 +45,22 @@ from ui.widgets.quickentry import QuickEntry
 from ui.widgets.trajectory import ChartData, TrajectoryChart
 
 REFRESH_MS = 30  # acts arriving together are drawn once
-STYLE = f"""
-QFrame[card="true"][selected="true"] {{ border: 2px solid palette(highlight); }}
-QFrame#tacticCard {{ border: 2px solid {theme.THEIRS}; border-radius: 6px; }}
-"""
+
+
+def style() -> str:
+    """The panel's own stylesheet, in the colours in force."""
+    return (f'QFrame[card="true"][selected="true"] {{ border: 2px solid palette(highlight); }}\n'
+            f'QFrame#tacticCard {{ border: 2px solid {theme.THEIRS}; border-radius: 6px; }}')
+
+
+def legend_html() -> str:
+    """What each line of the chart is, in its colour."""
+    return (f'<span style="color:{theme.OURS}">━ us</span> &nbsp; '
+            f'<span style="color:{theme.THEIRS}">━ them</span> &nbsp; '
+            f'<span style="color:{theme.OURS}">┅ plan</span> &nbsp; '
+            f'<span style="color:{theme.BREACH}">━ walk-away / limit</span> &nbsp; '
+            f'<span style="color:{theme.REFERENCE}">╌ market</span> &nbsp; '
+            f'<span style="color:{theme.AGREED}">━ agreed</span>')
 
 
 class LeadPanel(QWidget):
@@ -58,7 +76,7 @@ class LeadPanel(QWidget):
         self._offers: dict[Future, tuple[str, QuickOffer]] = {}  # offer writes in flight
         self._requests: dict[Future, str] = {}  # approval request writes → the line they hold
         self._held: list[Breach] = []
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(style())
         self._build()
         self._wire()
         self._issues_changed()
@@ -97,14 +115,9 @@ class LeadPanel(QWidget):
         outer.addLayout(body, 1)
 
     def _legend(self) -> QLabel:
-        legend = QLabel(f'<span style="color:{theme.OURS}">━ us</span> &nbsp; '
-                        f'<span style="color:{theme.THEIRS}">━ them</span> &nbsp; '
-                        f'<span style="color:{theme.OURS}">┅ plan</span> &nbsp; '
-                        f'<span style="color:{theme.BREACH}">━ walk-away / limit</span> &nbsp; '
-                        f'<span style="color:{theme.REFERENCE}">╌ market</span> &nbsp; '
-                        f'<span style="color:{theme.AGREED}">━ agreed</span>')
-        legend.setTextFormat(Qt.TextFormat.RichText)
-        return legend
+        self.legend = QLabel(legend_html())
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        return self.legend
 
     def _side(self) -> QVBoxLayout:
         side = QVBoxLayout()
@@ -155,9 +168,7 @@ class LeadPanel(QWidget):
                 ("Ctrl+PgUp", lambda: self.step_issue(-1)),
                 ("Alt+D", lambda: self.tactics.dismiss()))
         for key, slot in keys:
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+            add_shortcut(self, key, slot)
 
     def _issues_changed(self) -> None:
         prep = self.session.prep
@@ -176,6 +187,12 @@ class LeadPanel(QWidget):
         self.refresh()
 
     # --- the window's hooks ---------------------------------------------------------------------
+
+    def retheme(self) -> None:
+        """The system theme changed: the panel's colours, the legend, and a redraw."""
+        self.setStyleSheet(style())
+        self.legend.setText(legend_html())
+        self.refresh()
 
     def focus_entry(self) -> None:
         """Put the keyboard in the quick-entry line."""
@@ -314,7 +331,7 @@ class LeadPanel(QWidget):
             if key not in prep.issues:
                 continue
             state = issues.get(key) or {}
-            m = meter(prep, acts, s.member, key, _last(state.get("ours")))
+            m = meter(prep, acts, s.member, key, last_value(state.get("ours")))
             card.show_state(prep.issues[key], prep.currency, state, m, s.member, s.room_safe)
         score = analysis.get("score") or {}
         self.score_ours.set_secret(_score("ours", score.get("ours")),
@@ -353,12 +370,12 @@ class LeadPanel(QWidget):
         if issue is None:
             return
         state = s.analysis.get("issues", {}).get(issue.key) or {}
-        m = meter(prep, s.acts, s.member, issue.key, _last(state.get("ours")))
+        m = meter(prep, s.acts, s.member, issue.key, last_value(state.get("ours")))
         plan = prep.plan.get(issue.key)
         self.chart.room_safe = s.room_safe
         self.chart.show_data(ChartData(
             issue=issue, currency=prep.currency, points=offer_points(s.acts, issue.key),
-            offers=offer_count(s.acts), agreed=_last([state.get("agreed")]),
+            offers=offer_count(s.acts), agreed=last_value([state.get("agreed")]),
             forecast=state.get("forecast"), ladder=plan.steps if plan else (),
             limit=m.limit if m else None, approved=m.approved_to if m else None))
         better = "lower" if issue.better == "lower" else "higher"
@@ -390,16 +407,6 @@ class LeadPanel(QWidget):
 
     def _act_selected(self, act) -> None:
         self.chart.mark(offer_axis(self.session.acts).get(act.seq))
-
-
-def _last(values) -> object:
-    values = [v for v in (values or []) if v is not None]
-    if not values:
-        return None
-    try:
-        return parse_decimal(values[-1])
-    except NotANumber:
-        return None
 
 
 def _score(side: str, value) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,23 +29,11 @@ from app.analysis.playbook import tactic_entry
 from app.domain import Act
 from app.meeting import agreed_terms, latest_offer, parse_note
 from ui import theme
-from ui.widgets.common import Card, fmt
-from ui.widgets.feed import ActFeed, terms_text, who_text
+from ui.widgets.common import Card, EscapeLine, fmt, issue_tooltip, terms_text
+from ui.widgets.feed import ActFeed, who_text
 from ui.widgets.keymap import Binding, KeymapEditor, KeymapView, event_key, load_keymap
 
 FEED_KINDS = ("offer", "reaction", "tactic", "agreement", "phase", "note")
-
-
-class NoteLine(QLineEdit):
-    """The note line; Esc hands the keyboard back to the tag keys."""
-
-    escaped = Signal()
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        if event.key() == Qt.Key.Key_Escape:
-            self.escaped.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class ObserverPanel(QWidget):
@@ -109,7 +96,7 @@ class ObserverPanel(QWidget):
         tracker_card = Card("Agreed so far")
         tracker_card.box.addWidget(self.tracker)
 
-        self.note = NoteLine()
+        self.note = EscapeLine()  # Esc hands the keyboard back to the tag keys
         self.note.setFont(theme.scaled_font(self.font(), 1.15))
         self.note.setPlaceholderText("Note — Enter logs it. Start with fact:, claim: or question: "
                                      "to file it so. Esc returns to the tag keys.")
@@ -152,6 +139,11 @@ class ObserverPanel(QWidget):
         keys = [(b.key, f"Tag {b.kind}: {b.label}") for b in self.bindings]
         return keys + [("Enter", "Type a note (keys pause while you type)"),
                        ("Esc", "Leave the note line; keys are live again")]
+
+    def retheme(self) -> None:
+        """The system theme changed: redraw in the new colours."""
+        self.refresh()
+        self._focus_moved()
 
     def focus_entry(self) -> None:
         """Give the keyboard to the tag keys."""
@@ -250,12 +242,7 @@ class ObserverPanel(QWidget):
         for row, (key, issue) in enumerate(prep.issues.items()):
             unit, cur = issue.unit, prep.currency
             name = QTableWidgetItem(issue.label or key)
-            tip = [f"{issue.label or key} ({key}), {issue.better} is better",
-                   f"our opening {fmt(issue.opening, unit, cur)}"]
-            if not safe:
-                tip += [f"target {fmt(issue.target, unit, cur)}",
-                        f"walk-away {fmt(issue.walk_away, unit, cur)}"]
-            name.setToolTip("\n".join(tip))
+            name.setToolTip(issue_tooltip(issue, cur, safe))
             done = agreed.get(key)
             if done is None:
                 gap = analysis.get("issues", {}).get(key, {}).get("gap")

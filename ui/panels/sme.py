@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 from app.domain import Act
 from app.meeting import default_issue, parse_note, questions, references
 from ui import theme
-from ui.widgets.common import Card, fmt
+from ui.widgets.common import Card, EscapeLine, add_shortcut, fmt, issue_tooltip
 from ui.widgets.feed import ActFeed
 
 #: (topic, button text, shortcut)
@@ -49,18 +48,6 @@ FEED_KINDS = ("offer", "note", "tactic", "agreement")
 COLUMNS = ("Issue", "Ours now", "Theirs now", "Benchmark", "Should-cost",
            "Their gap to should-cost")
 QUESTION_ROLE = Qt.ItemDataRole.UserRole
-
-
-class _NoteLine(QLineEdit):
-    """The note line; Esc stops answering a question."""
-
-    escaped = Signal()
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        if event.key() == Qt.Key.Key_Escape:
-            self.escaped.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class SmePanel(QWidget):
@@ -120,7 +107,6 @@ class SmePanel(QWidget):
         self.topic_group = QButtonGroup(self)
         self.topic_group.setExclusive(True)
         self.topic_buttons: dict[str, QPushButton] = {}
-        self.shortcut_objects: list[QShortcut] = []
         topics = QHBoxLayout()
         for topic, text, key in TOPIC_KEYS:
             button = QPushButton(f"{text}  {key}")
@@ -131,7 +117,7 @@ class SmePanel(QWidget):
             self.topic_group.addButton(button)
             self.topic_buttons[topic] = button
             topics.addWidget(button)
-            self._shortcut(key, lambda t=topic: self.set_topic(t))
+            add_shortcut(self, key, lambda t=topic: self.set_topic(t))
         for button in self.topic_buttons.values():
             button.setStyleSheet("QPushButton:checked { background: palette(highlight); "
                                  "color: palette(highlighted-text); }")
@@ -143,9 +129,9 @@ class SmePanel(QWidget):
         self.issue.activated.connect(self._issue_chosen)
         topics.addWidget(self.issue)
         topics.addStretch(1)
-        self._shortcut("Alt+Up", lambda: self.step_issue(-1))
-        self._shortcut("Alt+Down", lambda: self.step_issue(1))
-        self._shortcut("Alt+N", self.next_question)
+        add_shortcut(self, "Alt+Up", lambda: self.step_issue(-1))
+        add_shortcut(self, "Alt+Down", lambda: self.step_issue(1))
+        add_shortcut(self, "Alt+N", self.next_question)
 
         self.answering_label = QLabel()
         self.answering_label.setWordWrap(True)
@@ -158,7 +144,7 @@ class SmePanel(QWidget):
         answering.addWidget(self.answering_label, 1)
         answering.addWidget(self.stop_answering)
 
-        self.line = _NoteLine()
+        self.line = EscapeLine()  # Esc stops answering a question
         self.line.setFont(theme.scaled_font(self.font(), 1.2))
         self.line.returnPressed.connect(self.log_note)
         self.line.escaped.connect(lambda: self.answer(None))
@@ -205,15 +191,13 @@ class SmePanel(QWidget):
                 ("Enter", "Log the note"),
                 ("Esc", "Stop answering a question")]
 
+    def retheme(self) -> None:
+        """The system theme changed: redraw in the new colours."""
+        self.refresh()
+
     def focus_entry(self) -> None:
         """Put the keyboard in the note line."""
         self.line.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _shortcut(self, key: str, slot) -> None:
-        shortcut = QShortcut(QKeySequence(key), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(slot)
-        self.shortcut_objects.append(shortcut)
 
     # --- topic, issue, question -----------------------------------------------------------------
 
@@ -421,20 +405,12 @@ class SmePanel(QWidget):
         for n, r in enumerate(rows):
             unit = r.issue.unit
             name = QTableWidgetItem(r.issue.label or r.issue.key)
-            tip = [f"{r.issue.label or r.issue.key} ({r.issue.key}), {r.issue.better} is better",
-                   f"our opening {fmt(r.issue.opening, unit, cur)}"]
-            if not safe:
-                tip += [f"target {fmt(r.issue.target, unit, cur)}",
-                        f"walk-away {fmt(r.issue.walk_away, unit, cur)}"]
-            name.setToolTip("\n".join(tip))
+            name.setToolTip(issue_tooltip(r.issue, cur, safe))
             cells = [name,
-                     self._cell(fmt(r.ours, unit, cur) if r.ours is not None else "—", theme.OURS),
-                     self._cell(fmt(r.theirs, unit, cur) if r.theirs is not None else "—",
-                                theme.THEIRS),
-                     self._cell(fmt(r.benchmark, unit, cur) if r.benchmark is not None else "—",
-                                theme.REFERENCE),
-                     self._cell(fmt(r.should_cost, unit, cur) if r.should_cost is not None
-                                else "—", theme.REFERENCE),
+                     self._cell(fmt(r.ours, unit, cur), theme.OURS),  # fmt(None) is "—"
+                     self._cell(fmt(r.theirs, unit, cur), theme.THEIRS),
+                     self._cell(fmt(r.benchmark, unit, cur), theme.REFERENCE),
+                     self._cell(fmt(r.should_cost, unit, cur), theme.REFERENCE),
                      self._cell(self._over_text(r, unit, cur), None)]
             for col, item in enumerate(cells):
                 self.table.setItem(n, col, item)

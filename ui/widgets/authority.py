@@ -1,6 +1,6 @@
 """Authority: a slim meter per issue, and the one dialog that holds an offer past a limit.
 
-The meter draws ``app.meetview.Meter``: the track runs from our opening (left) to the walk-away
+The meter draws ``app.meeting.Meter``: the track runs from our opening (left) to the walk-away
 (right), the fill is our current position, a tick marks this member's authority limit (and a
 second one how far a granted approval reaches). In room-safe the fill and ticks go (they would
 give the limits away) and only an empty track is left.
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.authority import Breach
 from app.domain import Issue
-from app.meetview import Meter
+from app.meeting import Meter
 from ui import theme
 from ui.widgets.common import fmt
 

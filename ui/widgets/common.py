@@ -1,11 +1,16 @@
-"""Small widgets every panel uses: cards, big numbers, and labels that hide confidential figures."""
+"""What every panel uses: numbers with their units, cards, labels that hide confidential figures,
+a line that Esc leaves, panel shortcuts and colour roles."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from app.domain import Issue, Preparation
 from ui import theme
 
 
@@ -19,6 +24,57 @@ def fmt(value: Decimal | str | None, unit: str | None = None, currency: str | No
             return f"{text} {unit}"
         return f"{text} %" if unit == "%" else f"{text} {unit}"
     return f"{text} {currency}" if currency else text
+
+
+def value_text(prep: Preparation, issue: str, value: object) -> str:
+    """A value on ``issue`` with its unit (and currency when the unit is money)."""
+    unit = prep.issues[issue].unit if issue in prep.issues else None
+    return fmt(value, unit, prep.currency)
+
+
+def terms_text(prep: Preparation, terms: dict) -> str:
+    """``price 0.91 EUR/box · rebate 1.0 %`` in the preparation's issue order."""
+    order = [k for k in prep.issues if k in terms] + [k for k in terms if k not in prep.issues]
+    return " · ".join(f"{k} {value_text(prep, k, terms[k])}" for k in order)
+
+
+def issue_tooltip(issue: Issue, currency: str | None, room_safe: bool) -> str:
+    """An issue's name, key and direction with our opening; target and walk-away unless
+    room-safe."""
+    lines = [f"{issue.label or issue.key} ({issue.key}), {issue.better} is better",
+             f"our opening {fmt(issue.opening, issue.unit, currency)}"]
+    if not room_safe:
+        lines += [f"target {fmt(issue.target, issue.unit, currency)}",
+                  f"walk-away {fmt(issue.walk_away, issue.unit, currency)}"]
+    return "\n".join(lines)
+
+
+def styled(label: QWidget, role: str) -> None:
+    """Give ``label`` a colour role of the window's stylesheet (``ours``, ``breach``, ``muted``)."""
+    if label.property("role") != role:
+        label.setProperty("role", role)
+        label.style().unpolish(label)
+        label.style().polish(label)
+
+
+def add_shortcut(widget: QWidget, key: str, slot: Callable[[], object]) -> QShortcut:
+    """A key that works while ``widget`` or a child of it has the keyboard (a panel's key)."""
+    shortcut = QShortcut(QKeySequence(key), widget)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(slot)
+    return shortcut
+
+
+class EscapeLine(QLineEdit):
+    """A text line that says when Esc is pressed in it (``escaped``) instead of ignoring it."""
+
+    escaped = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class Card(QFrame):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.analysis.playbook import tactic_entry
 from app.domain import Act, Preparation
 from ui import theme
-from ui.widgets.common import fmt
+from ui.widgets.common import terms_text, value_text
 
 #: The kinds a feed shows unless told otherwise (``retract`` marks its target instead of a row).
 FEED_KINDS = frozenset({"offer", "reaction", "tactic", "note", "approval_request", "approval",
@@ -46,18 +46,6 @@ def tag_label(tag: str) -> str:
 def tactic_label(tactic: str) -> str:
     """The playbook's name of a tactic."""
     return tactic_entry(tactic)["label"]
-
-
-def value_text(prep: Preparation, issue: str, value: object) -> str:
-    """A value on ``issue`` with its unit (and currency when the unit is money)."""
-    unit = prep.issues[issue].unit if issue in prep.issues else None
-    return fmt(value, unit, prep.currency)
-
-
-def terms_text(prep: Preparation, terms: dict) -> str:
-    """``price 0.91 EUR/box · rebate 1.0 %`` in the preparation's issue order."""
-    order = [k for k in prep.issues if k in terms] + [k for k in terms if k not in prep.issues]
-    return " · ".join(f"{k} {value_text(prep, k, terms[k])}" for k in order)
 
 
 def act_text(act: Act, prep: Preparation, room_safe: bool = False) -> str:
@@ -199,6 +187,10 @@ class ActFeed(QTreeWidget):
         return out
 
     # --- building -------------------------------------------------------------------------------
+
+    def retheme(self) -> None:
+        """The system theme changed: rows in the new colours."""
+        self.refresh()
 
     def refresh(self, *_: object) -> None:
         """Rebuild from the session's journal, keeping the selection and the scroll position."""

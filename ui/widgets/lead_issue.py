@@ -7,10 +7,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain import Issue
-from app.meetview import Meter, trend
+from app.meeting import Meter, trend
 from ui import theme
 from ui.widgets.authority import AuthorityMeter, meter_text
-from ui.widgets.common import ConfidentialLabel, fmt
+from ui.widgets.common import ConfidentialLabel, fmt, styled
 
 BIG = 2.1  # positions and gap
 SHOWN_SIZES = 4  # the latest concession sizes a card lists
@@ -34,14 +34,6 @@ def concession_text(side: str, sizes: list[float]) -> tuple[str, str]:
 def side_role(side: str) -> str:
     """The label role (colour) of a side."""
     return "ours" if side in ("ours", "us") else "theirs"
-
-
-def styled(label: QLabel, role: str) -> None:
-    """Give ``label`` a colour role from the stylesheet."""
-    if label.property("role") != role:
-        label.setProperty("role", role)
-        label.style().unpolish(label)
-        label.style().polish(label)
 
 
 class IssueCard(QFrame):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from app.domain import Preparation
 from ui import theme
-from ui.widgets.common import fmt
+from ui.widgets.common import terms_text
 
 COLUMNS = ("Act", "We gave", "We asked", "They moved?")
 REF_ROLE = Qt.ItemDataRole.UserRole
@@ -24,13 +24,7 @@ def gives_text(gives: dict, room_safe: bool) -> str:
 
 def asks_text(asks: dict | None, prep: Preparation) -> str:
     """What we asked in return, with units; a warning text when nothing was asked."""
-    if not asks:
-        return "nothing asked"
-
-    def unit(k: str) -> str | None:
-        return prep.issues[k].unit if k in prep.issues else None
-
-    return " · ".join(f"{k} {fmt(v, unit(k), prep.currency)}" for k, v in asks.items())
+    return terms_text(prep, asks) if asks else "nothing asked"
 
 
 class LedgerTable(QTableWidget):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 from app.domain import Issue
 from app.quickentry import QuickEntryError, QuickOffer, Vocabulary, completions, parse
 from ui import theme
-from ui.widgets.common import fmt
+from ui.widgets.common import fmt, styled
 
 HISTORY = 50
 PLACEHOLDER = "them price 0.93 pay 45 term 36   ·   us price .81 term 18 ask rebate 2"
@@ -245,6 +245,4 @@ class QuickEntry(QWidget):
 
     def _say(self, text: str, role: str) -> None:
         self.note.setText(text)
-        self.note.setProperty("role", role)
-        self.note.style().unpolish(self.note)
-        self.note.style().polish(self.note)
+        styled(self.note, role)

@@ -10,6 +10,7 @@ together while room-safe.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,25 +21,98 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.domain import Issue
-from app.meetview import Point
+from app.meeting import Point
 from ui import theme
 from ui.widgets.common import fmt
 
 CONFIDENTIAL = ("target", "walk_away", "limit", "approved", "forecast")
-#: reference line → (caption, colour, dash style, width, where its label sits along the line).
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How a reference line looks wherever it is drawn (the lead's and the approver's charts)."""
+
+    caption: str
+    role: str  # the theme role of its colour
+    style: Qt.PenStyle
+    width: int
+    at: float  # where its label sits along the line (0 left … 1 right)
+    anchor: tuple[float, float] = (0, 1)  # the label's corner on the line: above, from the left
+
+
 #: Lines that often lie close together get labels at different places so they never overlap.
 LINES = {
-    "opening": ("opening", theme.OURS, Qt.PenStyle.DashDotLine, 1, 0.01),
-    "target": ("target", theme.OURS, Qt.PenStyle.DashLine, 1, 0.01),
-    "walk_away": ("walk-away", theme.BREACH, Qt.PenStyle.SolidLine, 2, 0.01),
-    "limit": ("my limit", theme.BREACH, Qt.PenStyle.DashLine, 1, 0.19),
-    "approved": ("approved to", theme.BREACH, Qt.PenStyle.DotLine, 1, 0.37),
-    "benchmark": ("benchmark", theme.REFERENCE, Qt.PenStyle.DashLine, 1, 0.55),
-    "should_cost": ("should-cost", theme.REFERENCE, Qt.PenStyle.DotLine, 1, 0.55),
-    "forecast": ("they stop ≈", theme.THEIRS, Qt.PenStyle.DotLine, 1, 0.73),
-    "agreed": ("agreed", theme.AGREED, Qt.PenStyle.SolidLine, 2, 0.99),
+    "opening": LineStyle("opening", "ours", Qt.PenStyle.DashDotLine, 1, 0.01),
+    "target": LineStyle("target", "ours", Qt.PenStyle.DashLine, 1, 0.01),
+    "walk_away": LineStyle("walk-away", "breach", Qt.PenStyle.SolidLine, 2, 0.01),
+    "limit": LineStyle("my limit", "breach", Qt.PenStyle.DashLine, 1, 0.19),
+    "approved": LineStyle("approved to", "breach", Qt.PenStyle.DotLine, 1, 0.37),
+    "benchmark": LineStyle("benchmark", "reference", Qt.PenStyle.DashLine, 1, 0.55),
+    "should_cost": LineStyle("should-cost", "reference", Qt.PenStyle.DotLine, 1, 0.55),
+    "forecast": LineStyle("they stop ≈", "theirs", Qt.PenStyle.DotLine, 1, 0.73, (0, 0)),
+    "agreed": LineStyle("agreed", "agreed", Qt.PenStyle.SolidLine, 2, 0.99, (1, 1)),
 }
-ANCHORS = {"agreed": (1, 1), "forecast": (0, 0)}  # right-aligned above; below its line
+
+
+def setup_plot(plot: pg.PlotWidget) -> None:
+    """A chart to read, not to explore: no mouse, no menu, no buttons, faint horizontal grid."""
+    plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    item = plot.getPlotItem()
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    item.showGrid(x=False, y=True, alpha=0.12)
+    item.getViewBox().setMouseEnabled(x=False, y=False)
+
+
+def style_plot(plot: pg.PlotWidget, font, bottom: str) -> None:
+    """Background, axes and the bottom caption from the system palette (light or dark)."""
+    pal = plot.palette()
+    plot.setBackground(pal.color(QPalette.ColorRole.Base))
+    text = pal.color(QPalette.ColorRole.WindowText)
+    item = plot.getPlotItem()
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen(text))
+        axis.setTextPen(pg.mkPen(text))
+        axis.setTickFont(font)
+        axis.enableAutoSIPrefix(False)
+    item.setLabel("bottom", bottom, color=text.name())
+
+
+def label_fill(widget: QWidget) -> QColor:
+    """Behind a line's label: the chart background, nearly opaque, so a step line crossing the
+    label never makes it unreadable."""
+    fill = widget.palette().color(QPalette.ColorRole.Base)
+    fill.setAlpha(200)
+    return fill
+
+
+def reference_line(spec: LineStyle, fill: QColor) -> pg.InfiniteLine:
+    """A horizontal reference line styled by ``spec`` (hidden until it gets a value)."""
+    line = pg.InfiniteLine(angle=0, movable=False, label=spec.caption,
+                           labelOpts={"position": spec.at, "anchors": [spec.anchor, spec.anchor]})
+    line.setVisible(False)
+    line.setZValue(5)  # labels (children of their line) above the step lines
+    restyle_line(line, spec, fill)
+    return line
+
+
+def restyle_line(line: pg.InfiniteLine, spec: LineStyle, fill: QColor) -> None:
+    """(Re)colour ``line`` and its label in the theme in force."""
+    colour = theme.of(spec.role)
+    line.setPen(pg.mkPen(colour, width=spec.width, style=spec.style))
+    line.label.setColor(colour)
+    line.label.fill = pg.mkBrush(fill)
+    line.label.update()
+
+
+def place_line(line: pg.InfiniteLine, caption: str, value: Decimal, unit: str | None,
+               currency: str | None) -> None:
+    """Put ``line`` at ``value``, labelled with the caption and the exact value with its unit."""
+    line.setValue(float(value))
+    text = f"{caption} {fmt(value, unit, currency)}"
+    line.label.format = text  # no "{value}": the exact decimal, not the float
+    line.label.setText(text)
 
 
 @dataclass
@@ -56,14 +130,16 @@ class ChartData:
     approved: Decimal | None = None
 
 
-def steps(points: list[Point], end: float) -> tuple[np.ndarray, np.ndarray]:
-    """Step-line arrays: each value holds from its offer until the next one (or ``end``)."""
+def steps(points: list[Point], end: float,
+          x: Callable[[Point], float] = lambda p: p.n) -> tuple[np.ndarray, np.ndarray]:
+    """Step-line arrays: each value holds from its offer until the next one (or ``end``); ``x``
+    places an offer on the axis (its number by default)."""
     if not points:
         return np.zeros(0), np.zeros(0)
     xs, ys = [], []
     for n, p in enumerate(points):
-        stop = points[n + 1].n if n + 1 < len(points) else end
-        xs += [p.n, stop]
+        stop = x(points[n + 1]) if n + 1 < len(points) else end
+        xs += [x(p), stop]
         ys += [float(p.value), float(p.value)]
     return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
 
@@ -93,73 +169,49 @@ class TrajectoryChart(QWidget):
         self.room_safe = False
         self.data: ChartData | None = None
         self.plot = pg.PlotWidget()
-        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        setup_plot(self.plot)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.plot)
         item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=False, y=True, alpha=0.12)
-        item.getViewBox().setMouseEnabled(x=False, y=False)
-        self.band = pg.LinearRegionItem(orientation="horizontal", movable=False,
-                                        brush=_alpha(theme.THEIRS, 45),
-                                        pen=pg.mkPen(_alpha(theme.THEIRS, 90)))
+        self.band = pg.LinearRegionItem(orientation="horizontal", movable=False)
         self.band.setZValue(-10)
         item.addItem(self.band)
-        self.ladder = item.plot([], [], pen=pg.mkPen(theme.OURS, width=2,
-                                                     style=Qt.PenStyle.DotLine))
+        self.ladder = item.plot([], [])
         self.lines: dict[str, pg.InfiniteLine] = {}
-        for key, (caption, colour, style, width, at) in LINES.items():
-            anchor = ANCHORS.get(key, (0, 1))  # default: text above the line, from the left
-            line = pg.InfiniteLine(angle=0, movable=False,
-                                   pen=pg.mkPen(colour, width=width, style=style),
-                                   label=caption, labelOpts={"position": at, "color": colour,
-                                                             "anchors": [anchor, anchor],
-                                                             "fill": self._label_fill()})
-            line.setVisible(False)
-            line.setZValue(5)  # labels (children of their line) above the step lines
-            item.addItem(line)
-            self.lines[key] = line
-        self.curves = {
-            "them": item.plot([], [], pen=pg.mkPen(theme.THEIRS, width=3)),
-            "us": item.plot([], [], pen=pg.mkPen(theme.OURS, width=3)),
-        }
-        self.dots = {
-            side: pg.ScatterPlotItem([], [], size=10, pen=pg.mkPen(None),
-                                     brush=pg.mkBrush(colour))
-            for side, colour in (("them", theme.THEIRS), ("us", theme.OURS))
-        }
+        for key, spec in LINES.items():
+            self.lines[key] = reference_line(spec, label_fill(self))
+            item.addItem(self.lines[key])
+        self.curves = {"them": item.plot([], []), "us": item.plot([], [])}
+        self.dots = {side: pg.ScatterPlotItem([], [], size=10, pen=pg.mkPen(None))
+                     for side in ("them", "us")}
         for dots in self.dots.values():
             dots.setZValue(10)  # the offers themselves above every label
             item.addItem(dots)
-        self.marker = pg.InfiniteLine(angle=90, movable=False,
-                                      pen=pg.mkPen(theme.WARNING, width=2,
-                                                   style=Qt.PenStyle.DashLine))
+        self.marker = pg.InfiniteLine(angle=90, movable=False)
         self.marker.setVisible(False)
         item.addItem(self.marker)
-        self.follow_palette()
-
-    def _label_fill(self) -> QColor:
-        fill = self.palette().color(QPalette.ColorRole.Base)
-        fill.setAlpha(200)  # labels stay readable where a step line crosses them
-        return fill
+        self.retheme()
 
     # --- look ------------------------------------------------------------------------------------
 
-    def follow_palette(self) -> None:
-        """Background and axes from the system palette (light or dark)."""
-        pal = self.palette()
-        self.plot.setBackground(pal.color(QPalette.ColorRole.Base))
-        text = pal.color(QPalette.ColorRole.WindowText)
-        item = self.plot.getPlotItem()
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(text))
-            axis.setTextPen(pg.mkPen(text))
-            axis.setTickFont(theme.scaled_font(self.font(), 1.0))
-            axis.enableAutoSIPrefix(False)
-        item.setLabel("bottom", "offer no. (both sides, in order)", color=text.name())
+    def retheme(self) -> None:
+        """Colours from the theme in force, background and axes from the system palette."""
+        ours, theirs = theme.of("ours"), theme.of("theirs")
+        self.band.setBrush(_alpha(theirs, 45))
+        for edge in self.band.lines:
+            edge.setPen(pg.mkPen(_alpha(theirs, 90)))
+        self.ladder.setPen(pg.mkPen(ours, width=2, style=Qt.PenStyle.DotLine))
+        for key, line in self.lines.items():
+            restyle_line(line, LINES[key], label_fill(self))
+        for side, colour in (("them", theirs), ("us", ours)):
+            self.curves[side].setPen(pg.mkPen(colour, width=3))
+            self.dots[side].setBrush(pg.mkBrush(colour))
+        self.marker.setPen(pg.mkPen(theme.of("warning"), width=2, style=Qt.PenStyle.DashLine))
+        style_plot(self.plot, theme.scaled_font(self.font(), 1.0),
+                   "offer no. (both sides, in order)")
+        if self.data is not None:
+            self.show_data(self.data)
 
     # --- data ------------------------------------------------------------------------------------
 
@@ -181,10 +233,7 @@ class TrajectoryChart(QWidget):
             value = values[key]
             line.setProperty("has_value", value is not None)
             if value is not None:
-                line.setValue(float(value))
-                text = f"{LINES[key][0]} {fmt(value, issue.unit, data.currency)}"
-                line.label.format = text  # no "{value}": the exact decimal, not the float
-                line.label.setText(text)
+                place_line(line, LINES[key].caption, value, issue.unit, data.currency)
         if data.forecast:
             self.band.setRegion((float(data.forecast["low"]), float(data.forecast["high"])))
         unit = issue.unit or data.currency or ""
