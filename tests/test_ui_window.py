@@ -291,3 +291,38 @@ def test_the_qt_binding_keeps_none_alive():
     for _ in range(2000):
         probe.setObjectName("probe")
     assert sys.getrefcount(None) - before > -100
+
+
+# --- theme ----------------------------------------------------------------------------------------
+
+
+def test_the_palette_follows_the_system_theme_at_run_time(qtbot, window):
+    from PySide6.QtGui import QColor, QPalette
+
+    from ui import theme
+
+    win = window(DANA, "lead")
+    panel = win.current_panel()
+    app = QApplication.instance()
+    light = app.palette()
+
+    def ours_on_chart() -> str:
+        return panel.chart.curves["us"].opts["pen"].color().name().upper()
+
+    assert theme.OURS == "#0072B2" and ours_on_chart() == "#0072B2"
+    dark = QPalette(light)
+    for role, colour in ((QPalette.ColorRole.Window, "#353535"),
+                         (QPalette.ColorRole.WindowText, "#FFFFFF"),
+                         (QPalette.ColorRole.Base, "#252525"),
+                         (QPalette.ColorRole.Text, "#FFFFFF")):
+        dark.setColor(role, QColor(colour))
+    try:
+        app.setPalette(dark)  # what the platform does when the desktop turns dark
+        qtbot.waitUntil(lambda: ours_on_chart() == "#56B4E9", timeout=WAIT_MS)
+        assert theme.OURS == "#56B4E9"
+        assert "#56B4E9" in panel.legend.text() and "#56B4E9" in win.styleSheet()
+        assert panel.feed.topLevelItem(0) is not None
+    finally:
+        app.setPalette(light)
+    qtbot.waitUntil(lambda: ours_on_chart() == "#0072B2", timeout=WAIT_MS)
+    assert theme.OURS == "#0072B2"

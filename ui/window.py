@@ -6,8 +6,8 @@ from __future__ import annotations
 import importlib
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -45,7 +45,8 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session):
         super().__init__()
         self.session = session
-        self.setStyleSheet(theme.STYLESHEET)
+        theme.update()
+        self.setStyleSheet(theme.stylesheet())
         self.panels: dict[str, QWidget] = {}
         self.stack = QStackedWidget()
         self.header = Header(session)
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         session.write_pending.connect(self._pending)
         session.room_safe_changed.connect(self._retitle)
         session.preparation_changed.connect(self._retitle)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.follow_theme)
         self._retitle()
 
     # --- panels ---------------------------------------------------------------------------------
@@ -149,6 +151,22 @@ class MainWindow(QMainWindow):
         safe = " — ROOM-SAFE" if self.session.room_safe else ""
         self.setWindowTitle(f"Caucus — {prep.title} — {self.session.member} "
                             f"({self.session.role}){safe}")
+
+    def follow_theme(self, *_: object) -> None:
+        """The system switched between light and dark: re-colour every widget that caches one."""
+        if not theme.update():
+            return
+        self.setStyleSheet(theme.stylesheet())
+        for widget in self.findChildren(QWidget):
+            retheme = getattr(widget, "retheme", None)
+            if callable(retheme):
+                retheme()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange,
+                            QEvent.Type.ThemeChange):
+            self.follow_theme()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)
