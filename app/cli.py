@@ -16,6 +16,7 @@ from typing import Any
 
 from app import __version__, scenario
 from app.errors import CaucusError, InvalidInput
+from app.prepare import SECTIONS as PREPARE_SECTIONS
 from app.workspace import Workspace
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -35,10 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser: global options and every subcommand."""
     help_ws = "workspace file (default: $CAUCUS_WORKSPACE or the user data folder)"
     common = argparse.ArgumentParser(add_help=False)
+    help_pf = "read the join phrase from this file (else $CAUCUS_JOIN_PHRASE, else the keychain)"
     common.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS, help=help_ws)
+    common.add_argument("--phrase-file", metavar="FILE", default=argparse.SUPPRESS, help=help_pf)
     parser = argparse.ArgumentParser(prog="caucus",
                                      description="Caucus: the negotiation team's console.")
     parser.add_argument("--workspace", metavar="PATH", help=help_ws)
+    parser.add_argument("--phrase-file", metavar="FILE", help=help_pf)
     parser.add_argument("--version", action="version", version=f"caucus {__version__}")
     parser.add_argument("--role", choices=["lead", "sme", "observer", "approver"])
     parser.add_argument("--as", dest="member", metavar="NAME", help="who you are on the team")
@@ -76,7 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--negotiation", metavar="TITLE_OR_ID")
     p.add_argument("--as", dest="member", metavar="NAME")
     p.add_argument("--room-safe", action="store_true", help="with confidential figures hidden")
+    p.add_argument("--view", choices=["panel", "prepare"], default="panel",
+                   help="the role's panel (default) or the Prepare view")
+    p.add_argument("--section", choices=list(PREPARE_SECTIONS),
+                   help="with --view prepare: the section to show")
     sub.add_parser("demo", parents=[common], help="add the demo negotiation to the workspace")
+    p = sub.add_parser("join", parents=[common],
+                       help="enter the join phrase a teammate gave you; it goes to your keychain")
+    p.add_argument("--forget", action="store_true", help="remove it from the keychain instead")
     return parser
 
 
@@ -128,8 +139,61 @@ def _report(exc: CaucusError) -> None:
 
 
 def open_workspace(args: argparse.Namespace, read_only: bool = False) -> Workspace:
-    """The workspace named by ``--workspace`` (or the default one)."""
-    return Workspace(args.workspace, read_only=read_only)
+    """The workspace named by ``--workspace`` (or the default one), unlocked if we can."""
+    ws = Workspace(args.workspace, read_only=read_only, phrase=given_phrase(args))
+    if ws.created_phrase:
+        announce_phrase(ws)
+    return ws
+
+
+def given_phrase(args: argparse.Namespace) -> str | None:
+    """The join phrase from ``--phrase-file`` or ``$CAUCUS_JOIN_PHRASE`` (never logged)."""
+    path = getattr(args, "phrase_file", None)
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise InvalidInput(f"--phrase-file: cannot read {path} ({exc.strerror})") from None
+    return os.environ.get("CAUCUS_JOIN_PHRASE") or None
+
+
+def announce_phrase(ws: Workspace) -> None:
+    """Tell the creator of a workspace its join phrase, once, on stderr."""
+    print(f"caucus: new workspace {ws.path}", file=sys.stderr)
+    print(f"caucus: join phrase (hand it to your teammates): {ws.created_phrase}",
+          file=sys.stderr)
+    if ws.phrase_stored:
+        print("caucus: the phrase is stored in your keychain", file=sys.stderr)
+    else:
+        print(f"caucus: the phrase was NOT stored ({ws.keychain_problem}); keep it safe: "
+              "without it nobody can read the confidential figures", file=sys.stderr)
+
+
+@command("join")
+def cmd_join(args: argparse.Namespace) -> int:
+    """Check a join phrase against the workspace and keep it in the keychain."""
+    from app import keychain
+
+    if args.workspace and not Path(args.workspace).exists():
+        raise InvalidInput(f"{args.workspace}: there is no workspace here to join")
+    ws = Workspace(args.workspace)
+    with ws:
+        if args.forget:
+            keychain.forget(ws.store.workspace_id)
+            print(f"forgot the join phrase of {ws.path}")
+            return 0
+        phrase = given_phrase(args) or _ask_phrase()
+        ws.unlock(phrase, remember=True)
+    print(f"joined {ws.path}: the phrase is in your keychain")
+    return 0
+
+
+def _ask_phrase() -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise InvalidInput("no join phrase given: use --phrase-file or $CAUCUS_JOIN_PHRASE")
+    return getpass.getpass("Join phrase (12 words): ")
 
 
 def emit(data: Any) -> None:

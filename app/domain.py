@@ -89,8 +89,8 @@ class Issue:
     key: str
     better: str
     opening: Decimal
-    target: Decimal
-    walk_away: Decimal
+    target: Decimal | None  # None: sealed, and this process does not hold the key
+    walk_away: Decimal | None
     label: str | None = None
     unit: str | None = None
     benchmark: Decimal | None = None
@@ -98,9 +98,14 @@ class Issue:
     weight: Decimal | None = None
 
     @property
-    def range(self) -> Decimal:
-        """``R_i = |walk_away − opening|``."""
-        return abs(self.walk_away - self.opening)
+    def locked(self) -> bool:
+        """True when the confidential positions are sealed to this process."""
+        return self.target is None or self.walk_away is None
+
+    @property
+    def range(self) -> Decimal | None:
+        """``R_i = |walk_away − opening|`` (None while the walk-away is locked)."""
+        return None if self.walk_away is None else abs(self.walk_away - self.opening)
 
     def is_better(self, a: Decimal, b: Decimal) -> bool:
         """True when ``a`` is strictly better for us than ``b``."""
@@ -119,10 +124,16 @@ class Issue:
 
 @dataclass(frozen=True)
 class Member:
-    """A team member and the role they act in."""
+    """A team member and the role they act in; an editor may change the preparation like a lead."""
 
     name: str
     role: str
+    editor: bool = False
+
+    @property
+    def may_edit(self) -> bool:
+        """Leads and the members a lead names may edit the preparation and speak for us."""
+        return self.role == "lead" or self.editor
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,12 @@ class Preparation:
     authority: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     plan: dict[str, PlanEntry] = field(default_factory=dict)
     meetings: list[Meeting] = field(default_factory=list)
+    locked: set[str] = field(default_factory=set)  # what is sealed to this process, e.g. "plan"
+
+    @property
+    def is_locked(self) -> bool:
+        """True when some confidential value cannot be read without the join phrase."""
+        return bool(self.locked) or any(i.locked for i in self.issues.values())
 
     def weights(self) -> dict[str, Decimal]:
         """Normalised issue weights, as SCENARIO.md defines them (sum 1)."""
@@ -172,7 +189,8 @@ class Preparation:
 
     def batna_value(self, issue: str) -> Decimal | None:
         """Our BATNA's value on ``issue`` (e.g. the second source's price), if known."""
-        value = self.batna.get("values", {}).get(issue)
+        values = self.batna.get("values")
+        value = values.get(issue) if isinstance(values, dict) and "sealed" not in values else None
         return Decimal(value) if value is not None else None
 
     def current_meeting(self) -> Meeting | None:

@@ -62,7 +62,7 @@ class ChangeFeed:
             args += (self.negotiation,)
         with translate(self.store.path):
             rows = self._conn.execute(sql + " ORDER BY seq", args).fetchall()
-        acts = [row_to_act(r) for r in rows]
+        acts = [row_to_act(r, self.store.codec) for r in rows]
         if acts:
             self.last_seq = acts[-1].seq
         return acts

@@ -1,7 +1,14 @@
-"""Reading and appending journal rows. Append-only: there is no update and no delete here."""
+"""Reading and appending journal rows. Append-only: there is no update and no delete here.
+
+Each appended row carries a MAC over its stored content and the MAC of the latest signed row
+before it (``app.crypto.Keys.link``), so that an edited, deleted or inserted row breaks the chain;
+``meta.chain_head`` signs the newest link so that removing the last rows is caught too.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -12,28 +19,39 @@ from sqlalchemy import Connection
 from app.domain import Act
 from app.errors import CorruptWorkspace
 from app.rules import format_time, parse_iso
+from app.seal import Codec
 
 COLUMNS = "seq, negotiation_id, meeting, act_id, kind, author, role, at, payload"
+SIGNED = "seq, negotiation_id, meeting, act_id, kind, author, role, at, recorded, payload"
 
 
-def encode_payload(payload: dict[str, Any]) -> str:
-    """The stored text of a payload (decimals are already canonical strings)."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-
-
-def row_to_act(row: Sequence[Any]) -> Act:
-    """An ``Act`` from a row selected with ``COLUMNS``."""
+def row_to_act(row: Sequence[Any], codec: Codec) -> Act:
+    """An ``Act`` from a row selected with ``COLUMNS`` (confidential fields opened if possible)."""
     seq, negotiation, meeting, act_id, kind, author, role, at, payload = row
     try:
         return Act(seq, negotiation, meeting, act_id, kind, author, role, parse_iso(at),
-                   json.loads(payload))
+                   codec.decode(kind, payload))
     except ValueError:
         raise CorruptWorkspace("journal", f"act {seq} is damaged (unreadable time or payload); "
                                           "restore the latest .bak copy") from None
 
 
+def content(row: Sequence[Any]) -> str:
+    """The canonical text a MAC covers: every stored column of the act (``SIGNED`` order)."""
+    return json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))
+
+
+def head_value(codec: Codec, seq: int, mac: str) -> str | None:
+    """The signed marker of the newest link, kept in ``meta.chain_head``."""
+    if codec.keys is None:
+        return None
+    tag = hmac.new(codec.keys.mac_key, f"head|{seq}|{mac}".encode(), hashlib.sha256).hexdigest()
+    return f"{seq}:{tag}"
+
+
 def append(
     conn: Connection,
+    codec: Codec,
     *,
     negotiation: int,
     meeting: int | None,
@@ -45,19 +63,23 @@ def append(
     payload: dict[str, Any],
 ) -> Act:
     """Insert one act in the caller's (write) transaction and return it with its sequence number."""
-    recorded = format_time(datetime.now(UTC))
-    cur = conn.exec_driver_sql(
-        "INSERT INTO act (negotiation_id, meeting, act_id, kind, author, role, at, recorded,"
-        " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (negotiation, meeting, act_id, kind, by, role, format_time(at), recorded,
-         encode_payload(payload)),
-    )
-    return Act(cur.lastrowid, negotiation, meeting, act_id, kind, by, role,
-               at.astimezone(UTC), payload)
+    seq = last_seq(conn) + 1
+    row = (seq, negotiation, meeting, act_id, kind, by, role, format_time(at),
+           format_time(datetime.now(UTC)), codec.encode(kind, payload))
+    previous = conn.exec_driver_sql(
+        "SELECT mac FROM act WHERE mac IS NOT NULL ORDER BY seq DESC LIMIT 1").scalar()
+    mac = codec.link(previous, content(row))
+    conn.exec_driver_sql(
+        f"INSERT INTO act ({SIGNED}, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*row, mac))
+    if mac is not None:
+        conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES ('chain_head', ?)",
+                             (head_value(codec, seq, mac),))
+    return Act(seq, negotiation, meeting, act_id, kind, by, role, at.astimezone(UTC), payload)
 
 
 def acts_of(
-    conn: Connection, negotiation: int, after: int = 0, upto: int | None = None
+    conn: Connection, codec: Codec, negotiation: int, after: int = 0, upto: int | None = None
 ) -> list[Act]:
     """A negotiation's acts with ``after < seq <= upto``, in order."""
     sql = f"SELECT {COLUMNS} FROM act WHERE negotiation_id = ? AND seq > ?"
@@ -66,7 +88,7 @@ def acts_of(
         sql += " AND seq <= ?"
         args.append(upto)
     rows = conn.exec_driver_sql(sql + " ORDER BY seq", tuple(args)).fetchall()
-    return [row_to_act(r) for r in rows]
+    return [row_to_act(r, codec) for r in rows]
 
 
 def last_seq(conn: Connection) -> int:

@@ -57,6 +57,11 @@ def _run(statements: list[str]) -> Callable[[Connection], None]:
     return step
 
 
+V2 = [
+    # Tamper evidence: each act's MAC over its content and the previous MAC (app.crypto.Keys.link).
+    "ALTER TABLE act ADD COLUMN mac TEXT",
+]
+
 #: ``MIGRATIONS[n]`` brings a file from version ``n`` to ``n + 1``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_run(V1)]
+MIGRATIONS: list[Callable[[Connection], None]] = [_run(V1), _run(V2)]
 SCHEMA_VERSION = len(MIGRATIONS)

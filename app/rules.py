@@ -233,8 +233,10 @@ def check_member(data: Any) -> tuple[dict, list[Problem]]:
     c = Checker(data)
     if not c.is_object():
         return {}, c.problems
-    c.keys({"name", "role"}, {"name", "role"})
+    c.keys({"name", "role", "editor"}, {"name", "role"})
     out = {"name": c.text("name"), "role": c.choice("role", ROLES)}
+    if c.flag("editor"):
+        out["editor"] = True
     return out, c.problems
 
 

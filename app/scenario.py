@@ -231,7 +231,8 @@ def export_scenario(acts: list[Act]) -> dict[str, Any]:
         out["strategy"] = dict(prep.strategy)
     if prep.leverage:
         out["leverage"] = {k: list(v) for k, v in prep.leverage.items()}
-    out["team"] = [{"name": m.name, "role": m.role} for m in prep.team.values()]
+    out["team"] = [{"name": m.name, "role": m.role, **({"editor": True} if m.editor else {})}
+                   for m in prep.team.values()]
     if prep.authority:
         out["authority"] = [{"member": m, "issue": i, "limit": dec_str(v)}
                             for (m, i), v in prep.authority.items()]

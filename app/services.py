@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app import journal, rules
-from app.domain import MEETING_KINDS, Act, Preparation
-from app.errors import InvalidInput, NotFound
+from app.domain import MEETING_KINDS, PREP_KINDS, Act, Member, Preparation
+from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.rules import Problem
+from app.seal import Codec
 from app.state import apply
 
 
@@ -31,6 +32,7 @@ class NegState:
     ctx: rules.ActContext | None = None
     meeting_acts: int = 0
     by_author: dict[str, list[Act]] = field(default_factory=dict)  # standing acts, for undo
+    authors: dict[str, str] = field(default_factory=dict)  # act id -> who logged it
 
     def __post_init__(self) -> None:
         self.ctx = rules.ActContext(self.prep)
@@ -41,6 +43,8 @@ class NegState:
         if act.kind in MEETING_KINDS:
             self.meeting_acts += 1
             self.ctx.remember(act.id, act.kind, act.payload)
+            if act.id is not None:
+                self.authors[act.id] = act.by
         if act.kind == "retract":
             target = act.payload["act"]
             for name, own in self.by_author.items():
@@ -53,8 +57,10 @@ class NegState:
 class Unit:
     """One write transaction against the workspace, with the negotiation states it has touched."""
 
-    def __init__(self, conn: Connection, states: dict[int, NegState], auto_ids: bool = True):
+    def __init__(self, conn: Connection, states: dict[int, NegState], codec: Codec,
+                 auto_ids: bool = True):
         self.conn = conn
+        self.codec = codec
         self.states = states
         self.auto_ids = auto_ids
         self.touched: set[int] = set()
@@ -71,7 +77,7 @@ class Unit:
                 raise NotFound(f"negotiation {negotiation} is not in this workspace")
             st = self.states[negotiation] = NegState(negotiation)
         self.touched.add(negotiation)
-        for act in journal.acts_of(self.conn, negotiation, after=st.last_seq):
+        for act in journal.acts_of(self.conn, self.codec, negotiation, after=st.last_seq):
             st.take(act)
         return st
 
@@ -81,10 +87,11 @@ class Unit:
             member = st.prep.team.get(by)
             if member is None:
                 raise InvalidInput([Problem("by", f'"{by}" is not on the team')])
+            permit(st, member, kind, payload)
             role = member.role
         meeting = st.prep.current_meeting()
         act = journal.append(
-            self.conn, negotiation=st.id, meeting=meeting.number if meeting else None,
+            self.conn, self.codec, negotiation=st.id, meeting=meeting.number if meeting else None,
             act_id=act_id, kind=kind, by=by, role=role, at=at or datetime.now(UTC),
             payload=payload)
         st.take(act)
@@ -238,8 +245,11 @@ class Unit:
             raise InvalidInput(problems)
         if act_id is None and self.auto_ids:
             act_id = self._next_id(st)
-        if st.prep.current_meeting() is None:
-            self.start_meeting(negotiation, by, at=envelope["at"])
+        if st.prep.current_meeting() is None:  # anyone's first act opens a meeting
+            title = f"Meeting {len(st.prep.meetings) + 1}"
+            self._append(st, "meeting_start", by,
+                         {"title": title, "started": rules.format_time(envelope["at"])},
+                         at=envelope["at"], role=st.prep.team[by].role)
         return self._append(st, kind, by, clean, at=envelope["at"], act_id=act_id)
 
     def _next_id(self, st: NegState) -> str:
@@ -271,6 +281,30 @@ class Unit:
     def negotiation_ids(self) -> list[int]:
         """Every negotiation in the workspace."""
         return [r[0] for r in self.conn.exec_driver_sql("SELECT id FROM negotiation ORDER BY id")]
+
+
+SPEAKS_FOR_US = ("agreement", "approval_request", "phase")
+
+
+def permit(st: NegState, member: Member, kind: str, payload: dict) -> None:
+    """Refuse, with a clear message, an act this member's role does not allow."""
+    who = f"{member.name} ({member.role})"
+    if kind in PREP_KINDS and not member.may_edit:
+        raise PermissionDenied(f"only the lead, or a member the lead names, may change the "
+                               f"preparation or run the meeting; {who} may not")
+    if kind == "offer" and payload.get("side") == "us" and not member.may_edit:
+        raise PermissionDenied(f"only the lead, or a member the lead names, may log offers in "
+                               f"our name; {who} may not")
+    if kind in SPEAKS_FOR_US and not member.may_edit:
+        raise PermissionDenied(f"only the lead, or a member the lead names, may log "
+                               f"{kind.replace('_', ' ')}s; {who} may not")
+    if kind == "approval" and member.role != "approver":
+        raise PermissionDenied(f"only an approver answers approval requests; {who} may not")
+    if kind == "retract":
+        author = st.authors.get(payload.get("act"))
+        if author is not None and author != member.name:
+            raise PermissionDenied(f"{member.name} cannot withdraw {author}'s act "
+                                   f"{payload.get('act')}; only its author can")
 
 
 def describe(kind: str, payload: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from app.domain import MEETING_KINDS, Act, Issue, Meeting, Member, PlanEntry, Preparation
+from app.crypto import is_sealed
 from app.numbers import parse_decimal
 from app.rules import parse_iso
 
@@ -40,7 +41,8 @@ def issue_from_payload(p: dict) -> Issue:
     """An ``Issue`` from its stored payload."""
 
     def num(name: str):
-        return parse_decimal(p[name]) if p.get(name) is not None else None
+        value = p.get(name)
+        return parse_decimal(value) if value is not None and not is_sealed(value) else None
 
     return Issue(
         key=p["key"], better=p["better"], opening=num("opening"), target=num("target"),
@@ -64,7 +66,15 @@ def _issue_order(prep: Preparation, p: dict, act: Act) -> None:
 
 
 def _batna(prep: Preparation, p: dict, act: Act) -> None:
-    prep.batna = dict(p)
+    prep.batna = {k: v for k, v in p.items() if not is_sealed(v)}
+    _mark(prep, "batna", any(is_sealed(v) for v in p.values()))
+
+
+def _mark(prep: Preparation, what: str, sealed: bool) -> None:
+    if sealed:
+        prep.locked.add(what)
+    else:
+        prep.locked.discard(what)
 
 
 def _leverage(prep: Preparation, p: dict, act: Act) -> None:
@@ -76,7 +86,7 @@ def _strategy(prep: Preparation, p: dict, act: Act) -> None:
 
 
 def _member(prep: Preparation, p: dict, act: Act) -> None:
-    prep.team[p["name"]] = Member(p["name"], p["role"])
+    prep.team[p["name"]] = Member(p["name"], p["role"], bool(p.get("editor")))
 
 
 def _member_removed(prep: Preparation, p: dict, act: Act) -> None:
@@ -87,14 +97,16 @@ def _member_removed(prep: Preparation, p: dict, act: Act) -> None:
 
 def _authority(prep: Preparation, p: dict, act: Act) -> None:
     pair = (p["member"], p["issue"])
-    if p.get("limit") is None:
+    _mark(prep, f"authority:{p['member']}:{p['issue']}", is_sealed(p.get("limit")))
+    if p.get("limit") is None or is_sealed(p["limit"]):
         prep.authority.pop(pair, None)
     else:
         prep.authority[pair] = parse_decimal(p["limit"])
 
 
 def _plan(prep: Preparation, p: dict, act: Act) -> None:
-    if not p["steps"]:
+    _mark(prep, f"plan:{p['issue']}", is_sealed(p.get("steps")))
+    if not p["steps"] or is_sealed(p["steps"]):
         prep.plan.pop(p["issue"], None)
         return
     steps = tuple(parse_decimal(s) for s in p["steps"])

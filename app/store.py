@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app import errors
 from app.migrations import MIGRATIONS, SCHEMA_VERSION
+from app.seal import Codec
 
 APPLICATION_ID = 0x43415543  # "CAUC" in the SQLite header marks a Caucus workspace
 BUSY_TIMEOUT_S = 5.0
@@ -36,6 +37,7 @@ class Store:
             self.engine = self._make_engine()
             self._prepare()
         self.workspace_id = self.meta("workspace_id")
+        self.codec = Codec(None, self.workspace_id)  # Workspace installs the keys once unlocked
 
     def _make_engine(self):
         if self.read_only:

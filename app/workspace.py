@@ -12,9 +12,12 @@ from typing import Any
 
 import platformdirs
 
-from app import journal
+from app import journal, keychain
+from app.crypto import Keys, new_phrase, normalise_phrase
 from app.domain import Act, Preparation
 from app.errors import InvalidInput, NotFound
+from app.keychain import KeychainUnavailable
+from app.seal import Codec
 from app.services import NegState, Unit
 from app.store import Store
 
@@ -55,7 +58,14 @@ class NegotiationInfo:
 class Workspace:
     """An open workspace. Commands (``log``, ``set_issue``…) are those of ``app.services.Unit``."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False,
+                 phrase: str | None = None):
+        """Open (or create) a workspace; ``phrase`` unlocks it, else the keychain is asked.
+
+        A new workspace gets a fresh join phrase (``created_phrase``), remembered in the keychain
+        when one is usable (``phrase_stored``). Without the key the workspace still opens:
+        confidential values stay sealed and ``keychain_problem`` says why when that is the cause.
+        """
         if path is None:
             path = default_path()
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +73,73 @@ class Workspace:
         self.path = self.store.path
         self._states: dict[int, NegState] = {}
         self._lock = threading.RLock()
+        self.created_phrase: str | None = None
+        self.phrase_stored = False
+        self.keychain_problem: str | None = None
+        self._unlock(phrase)
+
+    # --- the key ---------------------------------------------------------------------------------
+
+    @property
+    def unlocked(self) -> bool:
+        """True when this process holds the workspace key (confidential values readable)."""
+        return self.store.codec.unlocked
+
+    def unlock(self, phrase: str, remember: bool = False) -> None:
+        """Unlock with a join phrase; a wrong one is refused and nothing is stored.
+
+        With ``remember`` the phrase goes into the keychain (``KeychainUnavailable`` if none).
+        """
+        keys = Keys.derive(phrase, self.store.workspace_id)
+        if keys.check_value() != self.store.meta("key_check"):
+            raise InvalidInput("this join phrase does not belong to this workspace; nothing was "
+                               "stored")
+        self._install(keys)
+        if remember:
+            keychain.save(self.store.workspace_id, normalise_phrase(phrase))
+
+    def _unlock(self, phrase: str | None) -> None:
+        if self.store.meta("key_check") is None and not self.store.read_only:
+            self._create_secret()
+            if self.created_phrase is not None:
+                return
+        if phrase is not None:
+            self.unlock(phrase)
+            return
+        try:
+            stored = keychain.load(self.store.workspace_id)
+        except KeychainUnavailable as exc:
+            self.keychain_problem = str(exc)
+            return
+        if stored is not None:
+            try:
+                self.unlock(stored)
+            except InvalidInput:
+                self.keychain_problem = ("the join phrase in your keychain does not fit this "
+                                         "workspace; join it again")
+
+    def _create_secret(self) -> None:
+        """Give a workspace that has none its secret (a new file, or one from before secrets)."""
+        phrase = new_phrase()
+        keys = Keys.derive(phrase, self.store.workspace_id)
+        with self.store.write() as conn:
+            if conn.exec_driver_sql("SELECT 1 FROM meta WHERE key = 'key_check'").first():
+                return  # another process created it first: join with its phrase
+            start = journal.last_seq(conn) + 1
+            conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)",
+                                 ("key_check", keys.check_value(), "chain_from", str(start)))
+        self.created_phrase = phrase
+        self._install(keys)
+        try:
+            keychain.save(self.store.workspace_id, phrase)
+            self.phrase_stored = True
+        except KeychainUnavailable as exc:
+            self.keychain_problem = str(exc)
+
+    def _install(self, keys: Keys) -> None:
+        with self._lock:
+            self.store.codec = Codec(keys, self.store.workspace_id)
+            self._states.clear()  # they hold payloads read without the key
 
     def __enter__(self) -> Workspace:
         return self
@@ -83,7 +160,7 @@ class Workspace:
             unit = None
             try:
                 with self.store.write() as conn:
-                    unit = Unit(conn, self._states, auto_ids)
+                    unit = Unit(conn, self._states, self.store.codec, auto_ids)
                     yield unit
             except BaseException:
                 for negotiation in unit.touched if unit else ():
@@ -133,7 +210,7 @@ class Workspace:
     def acts(self, negotiation: int, upto: int | None = None) -> list[Act]:
         """The negotiation's journal, in order, up to sequence ``upto`` if given."""
         with self.store.read() as conn:
-            return journal.acts_of(conn, negotiation, upto=upto)
+            return journal.acts_of(conn, self.store.codec, negotiation, upto=upto)
 
     def preparation(self, negotiation: int) -> Preparation:
         """The preparation as it stands now (shared; do not change it)."""
@@ -141,7 +218,7 @@ class Workspace:
 
     def _state(self, negotiation: int) -> NegState:
         with self._lock, self.store.read() as conn:
-            return Unit(conn, self._states).state(negotiation)
+            return Unit(conn, self._states, self.store.codec).state(negotiation)
 
     def last_seq(self) -> int:
         """The newest sequence number in the file."""

@@ -40,9 +40,14 @@ except ImportError:  # pragma: no cover - keyring is a dependency, but the core 
     keyring = None
 
 
+#: One keychain file for the whole test session, shared by the test process and every subprocess
+#: (entries are keyed by workspace id, so tests cannot see each other's). Never the real keychain.
+_SESSION_KEYRING: list[Path] = []
+
+
 def _use_memory_keyring() -> None:
     if keyring is not None:
-        keyring.set_keyring(_load_keyring_module().MemoryKeyring())
+        keyring.set_keyring(_load_keyring_module().FileKeyring())
 
 
 def _isolated_env(root: Path) -> dict[str, str]:
@@ -60,7 +65,8 @@ def _isolated_env(root: Path) -> dict[str, str]:
         "LOCALAPPDATA": str(dirs["XDG_DATA_HOME"]),
         "CAUCUS_WORKSPACE": str(root / "default.caucus"),
         "PYTHON_KEYRING_BACKEND": "memory_keyring.FileKeyring",
-        "CAUCUS_TEST_KEYRING": str(root / "keyring.json"),
+        "CAUCUS_TEST_KEYRING": str(_SESSION_KEYRING[0] if _SESSION_KEYRING
+                                   else root / "keyring.json"),
         "PYTHONPATH": os.pathsep.join(pythonpath),
         "QT_QPA_PLATFORM": "offscreen",
     })
@@ -71,6 +77,7 @@ def _isolated_env(root: Path) -> dict[str, str]:
 def _isolate_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Isolation for session-scoped fixtures (the function-scoped one below refines it per test)."""
     root = tmp_path_factory.mktemp("session-home")
+    _SESSION_KEYRING[:] = [root / "keyring.json"]
     with pytest.MonkeyPatch.context() as mp:
         for name, value in _isolated_env(root).items():
             mp.setenv(name, value)

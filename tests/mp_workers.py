@@ -62,7 +62,8 @@ def payload_for(kind: str, member: str, counter: int) -> dict[str, Any]:
     """The payload of a writer's ``counter``-th act; ``counter_of`` reads the counter back."""
     tag = f"{member}#{counter}"
     if kind == "offer":
-        side = "them" if counter % 8 < 4 else "us"
+        # only the lead speaks for us (app.services.permit); anyone may note what they offer
+        side = "us" if member == TEAM[0][0] and counter % 8 >= 4 else "them"
         return {"side": side, "terms": {"price": str(PRICE_BASE + counter * PRICE_STEP)}}
     if kind == "reaction":
         return {"tag": "flinch", "note": tag}

@@ -355,6 +355,9 @@ def scenarios(draw) -> dict:
     names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True))
     roles = ["lead"] + [draw(st.sampled_from(["sme", "observer", "approver"])) for _ in names[1:]]
     team = [{"name": n, "role": r} for n, r in zip(names, roles, strict=True)]
+    for member in team[1:]:
+        if member["role"] != "approver" and draw(st.integers(0, 3)) == 0:
+            member["editor"] = True  # a member the lead names to speak for us
     team = draw(st.permutations(team))
     data: dict[str, Any] = {
         "format": "caucus-scenario/1",
@@ -384,14 +387,30 @@ def scenarios(draw) -> dict:
             if draw(st.booleans()):
                 entry["asks"] = [draw(TEXT) for _ in steps]
             data["plan"].append(entry)
-    data["meetings"] = meetings(draw, issues, names)
+    data["meetings"] = meetings(draw, issues, team)
     for issue in issues:
         del issue["_range"]
     return data
 
 
-def meetings(draw, issues: list[dict], names: list[str]) -> list[dict]:
+SPEAKS_FOR_US = ("agreement", "approval_request", "phase")
+
+
+def allowed_authors(kind: str, payload: dict, team: list[dict], authors: dict[str, str]):
+    """Who may log this act under the role rules (app.services.permit)."""
+    if kind == "retract":
+        return [authors[payload["act"]]]
+    if kind == "approval":
+        return [m["name"] for m in team if m["role"] == "approver"]
+    if kind in SPEAKS_FOR_US or (kind == "offer" and payload["side"] == "us"):
+        return [m["name"] for m in team if m["role"] == "lead" or m.get("editor")]
+    return [m["name"] for m in team]
+
+
+def meetings(draw, issues: list[dict], team: list[dict]) -> list[dict]:
     ids = (f"a{n}" for n in itertools.count(1))
+    authors: dict[str, str] = {}
+    approvers = any(m["role"] == "approver" for m in team)
     kinds_of: dict[str, str] = {}
     withdrawn: set[str] = set()
     out = []
@@ -403,11 +422,13 @@ def meetings(draw, issues: list[dict], names: list[str]) -> list[dict]:
         for _ in range(draw(st.integers(0, 7))):
             moment += timedelta(seconds=draw(st.integers(0, 900)),
                                 microseconds=draw(st.sampled_from([0, 0, 250000, 1])))
-            kind, payload = draw_act(draw, issues, kinds_of, withdrawn)
-            act = {"at": when(moment, draw), "by": draw(st.sampled_from(names)), "kind": kind}
+            kind, payload = draw_act(draw, issues, kinds_of, withdrawn, approvers)
+            by = draw(st.sampled_from(allowed_authors(kind, payload, team, authors)))
+            act = {"at": when(moment, draw), "by": by, "kind": kind}
             if draw(st.integers(0, 9)) > 0 or kind == "approval_request":
                 act["id"] = next(ids)
                 kinds_of[act["id"]] = kind
+                authors[act["id"]] = by
             if kind == "retract":
                 withdrawn.add(payload["act"])
             act.update(payload)
@@ -417,8 +438,8 @@ def meetings(draw, issues: list[dict], names: list[str]) -> list[dict]:
     return out
 
 
-def draw_act(draw, issues, kinds_of, withdrawn) -> tuple[str, dict]:
-    requests = [i for i, k in kinds_of.items() if k == "approval_request"]
+def draw_act(draw, issues, kinds_of, withdrawn, approvers=True) -> tuple[str, dict]:
+    requests = [i for i, k in kinds_of.items() if k == "approval_request"] if approvers else []
     retractable = [i for i, k in kinds_of.items() if k != "retract" and i not in withdrawn]
     kinds = ["offer", "offer", "reaction", "tactic", "note", "approval_request", "agreement",
              "phase"] + ["approval"] * bool(requests) + ["retract"] * bool(retractable)

@@ -257,7 +257,7 @@ def test_undo_skips_an_act_someone_else_withdrew(prepared):
     ws, n = prepared
     first = ws.log(n, OBSERVER, "reaction", {"tag": "flinch"})
     last = ws.log(n, OBSERVER, "tactic", {"tactic": "nibble"})
-    ws.retract(n, LEAD, last.id, "logged twice")
+    ws.retract(n, OBSERVER, last.id, "logged twice")
     assert ws.undo(n, OBSERVER).payload["act"] == first.id
 
 

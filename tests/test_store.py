@@ -375,37 +375,28 @@ def test_the_v1_sample_opens_and_its_acts_read_back(v1_copy, example):
     assert [{k: v for k, v in a.items() if k not in ("id", "at", "by", "kind")}
             for a in second["acts"]] == [payload for *_, payload in expected]
     assert [a.seq for a in acts] == list(range(1, len(acts) + 1))
-    if SCHEMA_VERSION == 1:
-        assert backups(v1_copy.parent) == []
 
 
-def _add_v2(monkeypatch: pytest.MonkeyPatch, step) -> None:
-    monkeypatch.setattr(app.store, "MIGRATIONS", [*MIGRATIONS, step])
-    monkeypatch.setattr(app.store, "SCHEMA_VERSION", len(MIGRATIONS) + 1)
-
-
-def test_a_migration_backs_the_file_up_first_and_keeps_every_act(v1_copy, monkeypatch):
-    if SCHEMA_VERSION != 1:
-        pytest.skip("real migrations exist now; test them against the v1 sample instead")
+def test_the_v2_migration_backs_the_file_up_first_and_keeps_every_act(v1_copy):
+    """v1 → v2 adds the MAC column; acts from before the workspace had a key stay unsigned."""
+    con = sqlite3.connect(v1_copy)
+    before = con.execute("SELECT seq, kind, author, payload FROM act ORDER BY seq").fetchall()
+    con.close()
     with Workspace(v1_copy) as ws:
-        before = ws.acts(1)
-
-    def v2(conn):
-        conn.exec_driver_sql("CREATE TABLE debrief (negotiation_id INTEGER, text TEXT)")
-
-    _add_v2(monkeypatch, v2)
-    with Workspace(v1_copy) as ws:
-        assert ws.acts(1) == before
+        assert [(a.seq, a.kind, a.by) for a in ws.acts(1)] == [r[:3] for r in before]
+        added = ws.log(1, "Oli Park", "reaction", {"tag": "interest"})
         assert verify(ws) == []
-    assert pragma(v1_copy, "user_version") == 2
+    assert pragma(v1_copy, "user_version") == SCHEMA_VERSION
     [bak] = backups(v1_copy.parent)
     assert bak.name.startswith("v1.caucus.v1-")
     assert pragma(bak, "user_version") == 1  # taken before the migration ran
-    con = sqlite3.connect(bak)
+    con = sqlite3.connect(v1_copy)
     try:
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert "debrief" not in tables
-        assert con.execute("SELECT count(*) FROM act").fetchone()[0] == len(before)
+        rows = con.execute("SELECT seq, mac FROM act ORDER BY seq").fetchall()
+        start = int(con.execute("SELECT value FROM meta WHERE key='chain_from'").fetchone()[0])
+        assert start == len(before) + 1
+        assert all((mac is None) == (seq < start) for seq, mac in rows)  # signed from the key on
+        assert rows[-1][0] == added.seq
     finally:
         con.close()
     Workspace(v1_copy).close()  # now up to date: no second backup
@@ -413,14 +404,12 @@ def test_a_migration_backs_the_file_up_first_and_keeps_every_act(v1_copy, monkey
 
 
 def test_a_failing_migration_leaves_the_file_at_its_version(v1_copy, monkeypatch):
-    if SCHEMA_VERSION != 1:
-        pytest.skip("real migrations exist now; test them against the v1 sample instead")
-
     def broken(conn):
         conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
         raise RuntimeError("migration step failed")
 
-    _add_v2(monkeypatch, broken)
+    monkeypatch.setattr(app.store, "MIGRATIONS", [MIGRATIONS[0], broken])
+    monkeypatch.setattr(app.store, "SCHEMA_VERSION", 2)
     with pytest.raises(RuntimeError, match="migration step failed"):
         Workspace(v1_copy)
     assert pragma(v1_copy, "user_version") == 1

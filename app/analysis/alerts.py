@@ -123,5 +123,5 @@ def preparation(prep: Preparation) -> list[dict[str, Any]]:
               f"{_name(issue)}: the opening equals the target ({issue.with_unit(issue.target)}), "
               f"so there is no room to trade. Open more ambitiously and justify it.")
         for key, issue in prep.issues.items()
-        if issue.opening == issue.target
+        if not issue.locked and issue.opening == issue.target
     ]

@@ -112,6 +112,8 @@ class Engine:
             before, issue = track.our_pos, track.issue
             track.ours.append(dec_str(value))
             track.our_pos = value
+            if issue.locked:  # sizes, plan and limits need the sealed positions
+                continue
             if before is not None and issue.is_worse(value, before):
                 delta = abs(value - before)
                 gives[issue.key] = size(delta, issue)
@@ -164,6 +166,8 @@ class Engine:
             track.theirs.append(dec_str(value))
             track.their_values.append(value)
             track.their_pos = value
+            if issue.locked:
+                continue
             if before is not None and issue.is_better(value, before):
                 conceded = True
                 delta = abs(value - before)
@@ -198,6 +202,8 @@ class Engine:
     def _limit_alerts(self, act: Act, ref: Ref, track: Track, value: Decimal,
                       agreement: bool) -> None:
         issue = track.issue
+        if issue.locked:
+            return
         for breach in breaches_on(self.prep, act.by, issue, value, track.covered):
             if breach.kind == "walk_away":
                 self.alerts.append(alerts.beyond_walk_away(ref, issue, value, agreement))

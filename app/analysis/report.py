@@ -16,6 +16,11 @@ from app.numbers import dec_str
 FORMAT = "caucus-analysis/1"
 
 
+LOCKED_NOTICE = ("Targets, walk-aways, limits and the plan are sealed and this process does not "
+                 "hold the join phrase: concession sizes, scores, forecasts and the alerts that "
+                 "need them are left out. Join the workspace to see them.")
+
+
 def build(prep: Preparation, engine: Engine) -> dict[str, Any]:
     """The analysis object, with fresh lists and ledger rows at every call.
 
@@ -31,15 +36,17 @@ def build(prep: Preparation, engine: Engine) -> dict[str, Any]:
         The JSON-ready ``caucus-analysis/1`` dict.
     """
     tracks = engine.tracks
+    locked = prep.is_locked
     return {
         "format": FORMAT,
+        **({"locked": LOCKED_NOTICE} if locked else {}),
         "negotiation": prep.title,
         "strategy": strategy(prep.situation),
         "issues": {key: issue_view(track) for key, track in tracks.items()},
         "alerts": alerts.preparation(prep) + engine.alerts,
         "ledger": [dict(row) for row in engine.ledger],
-        "score": {"ours": score(prep, tracks, "our_pos"),
-                  "theirs": score(prep, tracks, "their_pos")},
+        "score": {"ours": None, "theirs": None} if locked else
+                 {"ours": score(prep, tracks, "our_pos"), "theirs": score(prep, tracks, "their_pos")},
         "readiness": readiness(prep),
     }
 
@@ -54,7 +61,7 @@ def issue_view(track: Track) -> dict[str, Any]:
         "their_concessions": list(track.their_concessions),
         "gap": _gap(ours, theirs),
         "agreed": dec_str(track.agreed),
-        "forecast": forecast(track.issue, track.their_values, ours),
+        "forecast": None if track.issue.locked else forecast(track.issue, track.their_values, ours),
     }
 
 

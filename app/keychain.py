@@ -1,0 +1,74 @@
+"""The one facade over the operating system's keychain (the only module that imports ``keyring``).
+
+A workspace's join phrase is kept under the service ``caucus`` and the workspace's id. "No usable
+keychain" (no backend, a locked or dismissed keychain, a backend that would store secrets in plain
+text) is told apart from "no entry", and never papered over: the caller falls back, visibly, to a
+phrase held for this session only.
+"""
+
+from __future__ import annotations
+
+import keyring
+from keyring.errors import InitError, KeyringError, KeyringLocked, NoKeyringError
+
+from app.errors import CaucusError
+
+SERVICE = "caucus"
+_UNSAFE_BACKENDS = ("keyrings.alt",)  # they keep secrets in plain files: never use them
+
+
+class KeychainUnavailable(CaucusError):
+    """There is no usable keychain on this machine (or it is locked)."""
+
+
+def _backend():
+    backend = keyring.get_keyring()
+    module = type(backend).__module__
+    if module.startswith(_UNSAFE_BACKENDS):
+        raise KeychainUnavailable(f"the keychain backend {module} stores secrets in plain text; "
+                                  "Caucus does not use it")
+    return backend
+
+
+def _guard(action: str):
+    def wrap(fn):
+        def call(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except KeychainUnavailable:
+                raise
+            except (NoKeyringError, KeyringLocked, InitError) as exc:
+                raise KeychainUnavailable(f"no usable keychain to {action} ({exc})") from None
+            except KeyringError as exc:
+                raise KeychainUnavailable(f"the keychain refused to {action} ({exc})") from None
+        return call
+    return wrap
+
+
+@_guard("read the join phrase")
+def load(workspace_id: str) -> str | None:
+    """The phrase stored for a workspace, or None when there is no entry."""
+    return _backend().get_password(SERVICE, workspace_id)
+
+
+@_guard("remember the join phrase")
+def save(workspace_id: str, phrase: str) -> None:
+    """Remember a workspace's phrase in the keychain."""
+    _backend().set_password(SERVICE, workspace_id, phrase)
+
+
+@_guard("forget the join phrase")
+def forget(workspace_id: str) -> None:
+    """Remove a workspace's phrase from the keychain (no error when there was none)."""
+    backend = _backend()
+    if backend.get_password(SERVICE, workspace_id) is not None:
+        backend.delete_password(SERVICE, workspace_id)
+
+
+def problem() -> str | None:
+    """Why the keychain cannot be used, or None when it can (for a visible banner)."""
+    try:
+        load("caucus-probe")
+    except KeychainUnavailable as exc:
+        return str(exc)
+    return None
