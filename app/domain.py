@@ -138,7 +138,7 @@ class Member:
 
 @dataclass(frozen=True)
 class PlanEntry:
-    """The concession ladder for one issue: steps from opening toward target, and the get for each."""
+    """The concession ladder of an issue: steps from opening toward target, and the get for each."""
 
     issue: str
     steps: tuple[Decimal, ...]

@@ -1,4 +1,4 @@
-"""The tables of a workspace file (SQLModel). Their DDL lives in ``app.migrations``, version by version."""
+"""The tables of a workspace file (SQLModel); their DDL lives in ``app.migrations``."""
 
 from __future__ import annotations
 

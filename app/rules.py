@@ -1,8 +1,9 @@
-"""Validation of everything that enters the journal, shared by the services and the scenario importer.
+"""Validation of all that enters the journal, shared by the services and the scenario importer.
 
-Each ``check_*`` function takes raw data (as parsed from JSON, a form or the command line) and returns
-the clean payload to store plus every problem found, each with a path relative to the checked
-object. The services raise on the first batch; the importer prefixes the paths and keeps collecting.
+Each ``check_*`` function takes raw data (as parsed from JSON, a form or the command line) and
+returns the clean payload to store plus every problem found, each with a path relative to the
+checked object. The services raise on the first batch; the importer prefixes the paths and keeps
+collecting.
 """
 
 from __future__ import annotations
@@ -313,8 +314,8 @@ def check_authority(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
     member = _member_ref(c, "member", prep)
     issue = _issue_ref(c, "issue", prep)
     limit = c.number("limit")
-    if issue is not None and limit is not None:
-        if issue.is_better(limit, issue.opening) or issue.is_worse(limit, issue.walk_away):
+    if issue is not None and limit is not None and issue.walk_away is not None and (
+            issue.is_better(limit, issue.opening) or issue.is_worse(limit, issue.walk_away)):
             c.fail("limit", f"{issue.with_unit(limit)} is not between opening "
                             f"{issue.with_unit(issue.opening)} and walk_away "
                             f"{issue.with_unit(issue.walk_away)}")
@@ -401,7 +402,7 @@ ENVELOPE = {"id", "at", "by", "kind"}
 
 
 def check_envelope(data: Any, ctx: ActContext) -> tuple[dict, list[Problem]]:
-    """The fields every act has: ``id`` (optional, unique), ``at``, ``by`` (on the team), ``kind``."""
+    """The fields of every act: ``id`` (optional, unique), ``at``, ``by`` (a member), ``kind``."""
     c = Checker(data)
     if not c.is_object():
         return {}, c.problems

@@ -29,7 +29,7 @@ MEETING_KEYS = {"title", "started", "acts"}
 
 
 def load(path: str | os.PathLike) -> Any:
-    """Read a scenario file; numbers become exact decimals. Malformed JSON is an ``InvalidInput``."""
+    """Read a scenario file; numbers become exact decimals; bad JSON is an ``InvalidInput``."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:

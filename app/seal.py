@@ -8,6 +8,7 @@ readable: they are said in the room. Without the workspace key a sealed value st
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -54,10 +55,8 @@ class Codec:
         for name in SEALED_FIELDS.get(kind, ()):
             value = payload.get(name)
             if is_sealed(value) and self.keys is not None:
-                try:
+                with contextlib.suppress(ValueError):  # left sealed: shown as locked
                     payload[name] = self.keys.open(value, self._context(kind, name))
-                except ValueError:
-                    pass  # left sealed: shown as locked; verify reports the damage
         return payload
 
     def link(self, previous: str | None, content: str) -> str | None:

@@ -81,8 +81,9 @@ class Unit:
             st.take(act)
         return st
 
-    def _append(self, st: NegState, kind: str, by: str, payload: dict, *, at: datetime | None = None,
-                act_id: str | None = None, role: str | None = None) -> Act:
+    def _append(self, st: NegState, kind: str, by: str, payload: dict, *,
+                at: datetime | None = None, act_id: str | None = None,
+                role: str | None = None) -> Act:
         if role is None:
             member = st.prep.team.get(by)
             if member is None:

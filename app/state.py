@@ -1,11 +1,11 @@
-"""Current state derived from the journal: the preparation folded from its acts, and which acts stand."""
+"""State derived from the journal: the preparation folded from its acts, and which acts stand."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from app.domain import MEETING_KINDS, Act, Issue, Meeting, Member, PlanEntry, Preparation
 from app.crypto import is_sealed
+from app.domain import MEETING_KINDS, Act, Issue, Meeting, Member, PlanEntry, Preparation
 from app.numbers import parse_decimal
 from app.rules import parse_iso
 

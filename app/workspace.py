@@ -1,4 +1,4 @@
-"""``Workspace``: an open workspace file with its services and queries — the API the GUI and CLI use."""
+"""``Workspace``: an open workspace file, its services and queries — the API of the GUI and CLI."""
 
 from __future__ import annotations
 

@@ -45,8 +45,8 @@ def build(prep: Preparation, engine: Engine) -> dict[str, Any]:
         "issues": {key: issue_view(track) for key, track in tracks.items()},
         "alerts": alerts.preparation(prep) + engine.alerts,
         "ledger": [dict(row) for row in engine.ledger],
-        "score": {"ours": None, "theirs": None} if locked else
-                 {"ours": score(prep, tracks, "our_pos"), "theirs": score(prep, tracks, "their_pos")},
+        "score": {side: None if locked else score(prep, tracks, attr)
+                  for side, attr in (("ours", "our_pos"), ("theirs", "their_pos"))},
         "readiness": readiness(prep),
     }
 
