@@ -95,6 +95,13 @@ def _clamp_to_walk_away(issue: Issue, value: Decimal) -> Decimal:
     return issue.walk_away if issue.is_worse(value, issue.walk_away) else value
 
 
+def ladder_moves(issue: Issue, steps: list[Decimal]) -> list[tuple[Decimal, bool]]:
+    """Each step's move from the one before (from the opening for the first), and whether it
+    is smaller than the move before it (the first always is) — for showing a ladder as typed."""
+    moves = [abs(b - a) for a, b in zip([issue.opening, *steps], steps, strict=False)]
+    return [(m, n == 0 or m < moves[n - 1]) for n, m in enumerate(moves)]
+
+
 def suggest_asks(prep: Preparation, issue_key: str) -> list[str]:
     """Gets to ask for in return for a concession on ``issue_key``.
 
@@ -120,6 +127,35 @@ def _with_unit(issue: Issue, value: Decimal) -> str:
     if not issue.unit:
         return text
     return f"{text}{issue.unit}" if issue.unit == "%" else f"{text} {issue.unit}"
+
+
+# --- the BATNA against the walk-away ----------------------------------------------------------
+
+
+def batna_notes(prep: Preparation) -> list[str]:
+    """Where our BATNA's value per issue disagrees with our positions, in words.
+
+    The walk-away should sit where the alternative does: a walk-away worse than the BATNA accepts
+    deals that are worse than no deal; one better than the BATNA refuses deals that beat it.
+    """
+    notes = []
+    for key, issue in prep.issues.items():
+        value = prep.batna_value(key)
+        if value is None:
+            continue
+        name, alt = issue.label or key, _with_unit(issue, value)
+        walk = _with_unit(issue, issue.walk_away)
+        if issue.is_better(value, issue.target):
+            notes.append(f"{name}: our alternative ({alt}) beats even the target; aim higher or "
+                         f"take the alternative.")
+        elif issue.is_better(value, issue.walk_away):
+            notes.append(f"{name}: our alternative ({alt}) beats the walk-away ({walk}); a deal "
+                         f"between the two is worse than walking away, so consider moving the "
+                         f"walk-away to {alt}.")
+        elif issue.is_worse(value, issue.walk_away):
+            notes.append(f"{name}: the walk-away ({walk}) is stricter than our alternative "
+                         f"({alt}); a deal between the two still beats no deal.")
+    return notes
 
 
 # --- leverage ---------------------------------------------------------------------------------

@@ -98,6 +98,8 @@ def screenshot(args: argparse.Namespace) -> int:
         window.resize(*SCREENSHOT_SIZE)
         window.show()
         window.session.set_room_safe(bool(args.room_safe))
+        if getattr(args, "view", None) == "prepare":
+            window.show_prepare(getattr(args, "section", None))
         for _ in range(5):
             app.processEvents()
         window.session.poll()

@@ -48,6 +48,9 @@ class MainWindow(QMainWindow):
         theme.update()
         self.setStyleSheet(theme.stylesheet())
         self.panels: dict[str, QWidget] = {}
+        self.prepare: QWidget | None = None  # the Prepare view, built on first use
+        self._back_to = session.role
+        self.start_question = None  # the "start unprepared?" question, while it is open
         self.stack = QStackedWidget()
         self.header = Header(session)
         central = QWidget()
@@ -96,6 +99,12 @@ class MainWindow(QMainWindow):
 
     def _actions(self) -> None:
         menu = self.menuBar()
+        files = menu.addMenu("F&ile")  # Alt+F is the SME's "fact" key
+        from ui.prepare.files import ScenarioFiles
+
+        self.files = ScenarioFiles(self)
+        self._add(files, "Import scenario…", "Ctrl+O", self.files.import_dialog)
+        self._add(files, "Export scenario…", "Ctrl+Shift+S", self.files.export_dialog)
         meeting = menu.addMenu("&Meeting")
         self._add(meeting, "Start meeting", "Ctrl+Shift+M", self._start_meeting)
         self._add(meeting, "End meeting", "Ctrl+Shift+E", self._end_meeting)
@@ -113,6 +122,7 @@ class MainWindow(QMainWindow):
         for n, role in enumerate(ROLES, start=1):
             self._add(view, f"{role.capitalize()} panel", f"Ctrl+{n}",
                       lambda _checked=False, r=role: self.show_role(r))
+        self._add(view, "Prepare", "Ctrl+P", lambda _checked=False: self.toggle_prepare())
         edit = menu.addMenu("&Edit")
         self._add(edit, "Undo my last entry", "Ctrl+Z", lambda: self.session.submit("undo"))
         helpm = menu.addMenu("&Help")
@@ -129,7 +139,38 @@ class MainWindow(QMainWindow):
         return action
 
     def _start_meeting(self) -> None:
-        self.session.submit("start_meeting")
+        from ui.prepare.readiness import confirm_start
+
+        # when the preparation is incomplete, a question naming what is missing comes first
+        self.start_question = confirm_start(self, self.session.prep,
+                                            lambda: self.session.submit("start_meeting"))
+
+    def show_prepare(self, section: str | None = None) -> QWidget:
+        """Show the Prepare view (built on first use), at ``section`` if given."""
+        if self.prepare is None:
+            from ui.prepare.view import PrepareView
+
+            self.prepare = PrepareView(self.session)
+            self.stack.addWidget(self.prepare)
+        if self.stack.currentWidget() is not self.prepare:
+            self._back_to = self.current_role()
+        self.stack.setCurrentWidget(self.prepare)
+        if section:
+            self.prepare.show_section(section)
+        self.help.set_entries(self.shortcuts())
+        return self.prepare
+
+    def toggle_prepare(self) -> None:
+        """Ctrl+P: to the Prepare view, and back to the panel shown before."""
+        if self.prepare is not None and self.stack.currentWidget() is self.prepare:
+            self.show_role(self._back_to)
+        else:
+            self.show_prepare()
+
+    def current_role(self) -> str:
+        """The role whose panel is on screen (the session's role while Prepare shows)."""
+        current = self.stack.currentWidget()
+        return next((r for r, p in self.panels.items() if p is current), self.session.role)
 
     def _end_meeting(self) -> None:
         if self.session.prep.current_meeting() is not None:

@@ -377,7 +377,8 @@ class LeadPanel(QWidget):
             issue=issue, currency=prep.currency, points=offer_points(s.acts, issue.key),
             offers=offer_count(s.acts), agreed=last_value([state.get("agreed")]),
             forecast=state.get("forecast"), ladder=plan.steps if plan else (),
-            limit=m.limit if m else None, approved=m.approved_to if m else None))
+            limit=m.limit if m else None, approved=m.approved_to if m else None,
+            batna=prep.batna_value(issue.key)))
         better = "lower" if issue.better == "lower" else "higher"
         self.chart_title.setText(f"{issue.label or issue.key} · {issue.unit or prep.currency or ''}"
                                  f" · {better} is better for us")

@@ -3,8 +3,8 @@
 x is the offer number (both sides' standing offers, in order), y the issue's value in its unit.
 Every series is one plot item made once and fed with ``setData``; switching issue or taking a new
 act never re-creates items. Floats live only here, for plotting; labels print exact decimals.
-Confidential items (target, walk-away, authority limit, forecast band, the planned ladder) hide
-together while room-safe.
+Confidential items (target, walk-away, authority limit, our BATNA's value, forecast band, the
+planned ladder) hide together while room-safe.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from app.meeting import Point
 from ui import theme
 from ui.widgets.common import fmt
 
-CONFIDENTIAL = ("target", "walk_away", "limit", "approved", "forecast")
+CONFIDENTIAL = ("target", "walk_away", "limit", "approved", "forecast", "batna")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ LINES = {
     "should_cost": LineStyle("should-cost", "reference", Qt.PenStyle.DotLine, 1, 0.55),
     "forecast": LineStyle("they stop ≈", "theirs", Qt.PenStyle.DotLine, 1, 0.73, (0, 0)),
     "agreed": LineStyle("agreed", "agreed", Qt.PenStyle.SolidLine, 2, 0.99, (1, 1)),
+    "batna": LineStyle("BATNA", "ours", Qt.PenStyle.DashDotDotLine, 2, 0.19, (0, 0)),
 }
 
 
@@ -128,6 +129,7 @@ class ChartData:
     ladder: tuple[Decimal, ...] = ()
     limit: Decimal | None = None
     approved: Decimal | None = None
+    batna: Decimal | None = None  # our alternative's value on the issue (confidential)
 
 
 def steps(points: list[Point], end: float,
@@ -227,7 +229,7 @@ class TrajectoryChart(QWidget):
         values = {"opening": issue.opening, "target": issue.target,
                   "walk_away": issue.walk_away, "limit": data.limit, "approved": data.approved,
                   "benchmark": issue.benchmark, "should_cost": issue.should_cost,
-                  "agreed": data.agreed,
+                  "agreed": data.agreed, "batna": data.batna,
                   "forecast": _estimate(data.forecast)}
         for key, line in self.lines.items():
             value = values[key]

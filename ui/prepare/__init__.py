@@ -1,0 +1,1 @@
+"""The Prepare view: every section of the preparation, edited through the services."""

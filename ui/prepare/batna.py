@@ -1,0 +1,155 @@
+"""BATNA: what we do if this deal fails, our estimate of what the supplier does if they lose us, and
+our alternative's value per issue (e.g. the second source's price). Confidential throughout."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.prepare import Place, batna_notes
+from ui.prepare.form import Form, SecretEdit, SecretText, muted
+from ui.prepare.section import Section, focus
+from ui.widgets.common import Card, ConfidentialLabel, fmt
+
+
+class BatnaSection(Section):
+    """Both BATNAs as text, ours in numbers, and what those numbers say about the walk-aways."""
+
+    name = "batna"
+    title = "BATNA"
+    intro = ("Our best alternative to this deal is where our leverage comes from: a qualified "
+             "second source, making it ourselves, or waiting. Estimate the supplier's too: what "
+             "losing our business would cost them. Hidden in room-safe.")
+
+    def build(self) -> None:
+        self.form = Form(self)
+        self.form.edited.connect(self._edited)
+        texts = QHBoxLayout()
+        for name, caption, hint in (
+                ("ours", "Ours — what we do if this deal fails",
+                 "e.g. Second source qualified at 0.88 EUR/box, 60 days"),
+                ("theirs", "Theirs — what the supplier does if they lose us (our estimate)",
+                 "e.g. A line stands idle; they need the volume before Q1")):
+            card = Card(caption)
+            edit = SecretText(secret=True)
+            edit.setPlaceholderText(hint)
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(edit.fontMetrics().height() * 5)
+            card.box.addWidget(edit)
+            card.box.addWidget(self.form.add(name, edit))
+            texts.addWidget(card, 1)
+        self.box.addLayout(texts)
+        values = Card("Our alternative in numbers, per issue (where it has one)")
+        self.grid = QGridLayout()
+        self.grid.setColumnStretch(3, 1)
+        self.rows: dict[str, list[QWidget]] = {}
+        values.box.addLayout(self.grid)
+        values.box.addWidget(muted("Leave blank where the alternative says nothing about an "
+                                   "issue. The lead's trajectory chart draws these as a "
+                                   "“BATNA” line."))
+        self.notes = ConfidentialLabel(self.session)
+        self.notes.setProperty("role", "warning")
+        self.notes.setWordWrap(True)
+        values.box.addWidget(self.notes)
+        self.box.addWidget(values)
+        self.box.addWidget(self.form.general)
+        row, (self.save, self.revert) = self.buttons(
+            ("Save BATNA", self.submit, "Record both BATNAs and our values in the journal"),
+            ("Revert", self.reload, "Drop the unsaved changes"))
+        self.status = muted("")
+        self.box.addLayout(row)
+        self.box.addWidget(self.status)
+
+    def _value_rows(self) -> None:
+        """One row per issue (rebuilt when the issues change; typed values survive)."""
+        prep = self.prep
+        if list(self.rows) == list(prep.issues):
+            for key, (name, _edit, unit, _holder, walk) in self.rows.items():
+                issue = prep.issues[key]
+                name.setText(issue.label or key)
+                unit.setText(issue.unit or prep.currency or "")
+                walk.set_secret(f"our walk-away: {fmt(issue.walk_away, issue.unit, prep.currency)}")
+            return
+        typed = {k: self.form.value(f"values.{k}") for k in self.rows}
+        for key, widgets in self.rows.items():
+            self.form.remove(f"values.{key}")
+            for w in widgets:
+                w.deleteLater()
+        self.rows = {}
+        for r, (key, issue) in enumerate(prep.issues.items()):
+            edit = SecretEdit(secret=True)
+            edit.setMaximumWidth(160)
+            error = self.form.add(f"values.{key}", edit)
+            edit.set_value(typed.get(key, ""))
+            edit.set_editable(self.editable)
+            edit.mask(self.session.room_safe)
+            name, unit = QLabel(issue.label or key), QLabel(issue.unit or prep.currency or "")
+            walk = ConfidentialLabel(self.session)
+            walk.setProperty("role", "muted")
+            holder = QWidget()
+            col = QVBoxLayout(holder)
+            col.setContentsMargins(0, 0, 0, 0)
+            col.addWidget(walk)
+            col.addWidget(error)
+            for c, w in enumerate((name, edit, unit, holder)):
+                self.grid.addWidget(w, r, c)
+            self.rows[key] = [name, edit, unit, holder, walk]
+            walk.set_secret(f"our walk-away: {fmt(issue.walk_away, issue.unit, prep.currency)}")
+
+    # --- behaviour ------------------------------------------------------------------------------
+
+    def refresh(self, *_: object) -> None:
+        self._value_rows()
+        self.notes.set_secret("\n".join(f"⚠ {n}" for n in batna_notes(self.prep)))
+        if self.form.dirty:
+            self.status.setText("Changed elsewhere meanwhile; Save keeps yours, Revert takes "
+                                "theirs.")
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        """Load both BATNAs and the values as they stand."""
+        batna = self.prep.batna
+        values = {"ours": batna.get("ours"), "theirs": batna.get("theirs")}
+        saved = batna.get("values") or {}
+        values.update({f"values.{k}": saved.get(k) for k in self.rows})
+        self.form.load(values)
+        self.status.setText("")
+        self._edited()
+
+    def _edited(self) -> None:
+        self.save.setEnabled(self.editable and self.form.dirty)
+        self.revert.setEnabled(self.editable and self.form.dirty)
+
+    def submit(self) -> None:
+        """Save through ``set_batna`` (the whole BATNA at once)."""
+        values = self.form.values()
+        data: dict = {k: values[k] for k in ("ours", "theirs") if values[k]}
+        numbers = {k: values[f"values.{k}"] for k in self.rows if values[f"values.{k}"]}
+        if numbers:
+            data["values"] = numbers
+        self.status.setText("saving…")
+        self.writer.submit("set_batna", data, done=self._saved, failed=self._refused)
+
+    def _saved(self, _act: object) -> None:
+        self.form.dirty = False
+        self.reload()
+        self.status.setText("Saved.")
+
+    def _refused(self, problems) -> None:
+        self.form.show_problems(problems)
+        self.status.setText("Not saved: correct the fields marked in red.")
+
+    # --- section hooks --------------------------------------------------------------------------
+
+    def set_editable(self, on: bool) -> None:
+        self.form.set_editable(on)
+        self._edited()
+
+    def set_room_safe(self, on: bool) -> None:
+        self.form.mask(on)
+
+    def focus_place(self, place: Place) -> None:
+        editor = self.form.editors.get(place.field or "ours")
+        if editor is not None:
+            focus(editor)
+

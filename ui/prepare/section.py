@@ -1,0 +1,82 @@
+"""The base of every Prepare section: its session, its writer, who may edit, room-safe."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from app.prepare import Place
+from ui.prepare.form import Writer, can_edit, page
+
+
+class Section(QWidget):
+    """One page of the Prepare view. Subclasses build their layout in ``build`` and fill it in
+    ``refresh`` (called whenever the preparation changes, from any window)."""
+
+    name = ""
+    title = ""
+    intro = ""
+    jump = Signal(object)  # a Place another section should show (e.g. "edit the situation")
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+        self.writer = Writer(session, self)
+        self.editable = can_edit(session)
+        body, self.box = page(self.title, self.intro, self.font())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(body)
+        self.build()
+        self.box.addStretch(1)
+        session.preparation_changed.connect(self.refresh)
+        session.room_safe_changed.connect(self.set_room_safe)
+        self.refresh()
+        self.set_editable(self.editable)
+        self.set_room_safe(session.room_safe)
+
+    # --- for subclasses -------------------------------------------------------------------------
+
+    def build(self) -> None:
+        """Lay out the section's widgets under the heading (``self.box``)."""
+
+    def refresh(self, *_: object) -> None:
+        """Show the preparation as it stands (keeping whatever the user is typing)."""
+
+    def set_editable(self, on: bool) -> None:
+        """Enable or disable the section's editors and buttons."""
+
+    def set_room_safe(self, on: bool) -> None:
+        """Hide (or show again) the section's confidential figures."""
+
+    def focus_place(self, place: Place) -> None:
+        """Select and focus what ``place`` names (a readiness jump)."""
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def buttons(self, *specs: tuple[str, object, str]) -> tuple[QHBoxLayout, list[QPushButton]]:
+        """A row of buttons: (text, slot, tooltip) each, left-aligned."""
+        row = QHBoxLayout()
+        made = []
+        for text, slot, tip in specs:
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, s=slot: s())
+            row.addWidget(button)
+            made.append(button)
+        row.addStretch(1)
+        return row, made
+
+    @property
+    def prep(self):
+        """The preparation as it stands."""
+        return self.session.prep
+
+    def currency(self) -> str | None:
+        """The negotiation's currency."""
+        return self.prep.currency
+
+
+def focus(widget: QWidget) -> None:
+    """Give ``widget`` the keyboard focus (and make it visible in its scroll area)."""
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)
