@@ -99,3 +99,30 @@ QFrame[card="true"] {{ border: 1px solid palette(mid); border-radius: 6px; }}
 QPushButton#roomSafe:checked {{ background: {c["breach"]}; color: white; font-weight: bold; }}
 QLineEdit[invalid="true"] {{ border: 2px solid {c["breach"]}; }}
 """
+
+
+#: How the review timeline marks each kind of act: (pyqtgraph symbol, colour role). An offer takes
+#: its side's colour; an alert its severity's. Shapes differ too, so colour is never the only cue.
+MARKS = {
+    "offer_us": ("o", "ours"),
+    "offer_them": ("o", "theirs"),
+    "reaction": ("t", "theirs"),
+    "tactic": ("star", "theirs"),
+    "note": ("s", "reference"),
+    "approval_request": ("p", "warning"),
+    "approval": ("h", "agreed"),
+    "agreement": ("d", "agreed"),
+    "phase": ("|", "reference"),
+    "retract": ("x", "reference"),
+    "debrief": ("s", "agreed"),
+    "alert": ("t1", "warning"),
+    "alert_info": ("t1", "reference"),
+    "breach": ("t1", "breach"),
+    "other": ("+", "reference"),
+}
+
+
+def mark(kind: str) -> tuple[str, str]:
+    """(symbol, colour) of a timeline mark kind (see ``MARKS``), in the theme in force."""
+    symbol, role = MARKS.get(kind, MARKS["other"])
+    return symbol, _current[role]

@@ -221,11 +221,7 @@ class TrajectoryChart(QWidget):
         """Draw ``data`` (one issue)."""
         self.data = data
         issue, end = data.issue, data.offers + 0.6
-        for side, curve in self.curves.items():
-            curve.setData(*steps(data.points[side], end))
-            self.dots[side].setData([p.n for p in data.points[side]],
-                                    [float(p.value) for p in data.points[side]])
-        self.ladder.setData(*ladder_steps(data.points["us"], issue.opening, data.ladder, end))
+        self.draw_series(data, end)
         values = {"opening": issue.opening, "target": issue.target,
                   "walk_away": issue.walk_away, "limit": data.limit, "approved": data.approved,
                   "benchmark": issue.benchmark, "should_cost": issue.should_cost,
@@ -248,6 +244,15 @@ class TrajectoryChart(QWidget):
         step = max(1, math.ceil(right / 15))  # whole offer numbers, never crowded
         self.plot.getPlotItem().getAxis("bottom").setTickSpacing(levels=[(step, 0)])
         self.plot.getPlotItem().enableAutoRange(axis="y")
+
+    def draw_series(self, data: ChartData, end: float) -> None:
+        """Both sides' step lines and dots, and the planned ladder (one ``setData`` each); the
+        review's replay chart draws them from arrays instead."""
+        for side, curve in self.curves.items():
+            curve.setData(*steps(data.points[side], end))
+            self.dots[side].setData([p.n for p in data.points[side]],
+                                    [float(p.value) for p in data.points[side]])
+        self.ladder.setData(*ladder_steps(data.points["us"], data.issue.opening, data.ladder, end))
 
     def set_room_safe(self, on: bool) -> None:
         """Hide (or show again) target, walk-away, limits, forecast band and the ladder."""
