@@ -29,9 +29,10 @@ from ui import theme
 
 
 def can_edit(session) -> bool:
-    """Whether this window's member may change the preparation (the lead, or a named editor)."""
+    """Whether this window's member may change the preparation: the lead, or a member the lead
+    named editor (the services refuse anyone else; the view only spares them the attempt)."""
     member = session.prep.team.get(session.member)
-    return session.role == "lead" or bool(getattr(member, "editor", False))
+    return member is not None and member.may_edit
 
 
 class SecretEdit(QLineEdit):
@@ -192,6 +193,7 @@ class Form(QObject):
         self.editors: dict[str, Editor] = {}
         self.errors: dict[str, ErrorLabel] = {}
         self.general = ErrorLabel()
+        self.home = ""  # the field that problems without a path are shown beside ("": general)
         self.dirty = False
         self._editable = True
 
@@ -264,6 +266,8 @@ class Form(QObject):
         """The field a problem's path names ("" for the form as a whole)."""
         if path in self.editors:
             return path
+        if not path:
+            return self.home
         heads = [n for n in self.editors if path.startswith(n + ".") or path.startswith(n + "[")]
         return max(heads, key=len) if heads else ""
 

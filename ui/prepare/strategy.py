@@ -44,6 +44,7 @@ class StrategySection(Section):
     def build(self) -> None:
         self.situation = muted("")
         edit_situation = QPushButton("Edit the situation…")
+        edit_situation.setProperty("navigation", True)  # moves, never writes: open to all
         edit_situation.clicked.connect(
             lambda: self.jump.emit(Place("negotiation", None, "situation.suppliers")))
         top = QHBoxLayout()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -75,7 +76,11 @@ class TeamSection(Section):
             col.addWidget(editor)
             col.addWidget(self.members.add(field, editor))
             row.addLayout(col, 1)
+        self.editor_box = QCheckBox("may also edit the preparation and speak for us (editor)")
+        self.editor_box.setToolTip("Leads always may; name an editor when the lead needs a "
+                                   "deputy")
         card.box.addLayout(row)
+        card.box.addWidget(self.editor_box)
         card.box.addWidget(self.members.general)
         buttons, (self.set_member, self.drop_member) = self.buttons(
             ("Add / change role", self.submit_member, "Add the member, or give them this role"),
@@ -109,7 +114,8 @@ class TeamSection(Section):
         self.table.setRowCount(len(prep.team))
         for r, member in enumerate(prep.team.values()):
             self.table.setItem(r, 0, QTableWidgetItem(member.name))
-            self.table.setItem(r, 1, QTableWidgetItem(ROLE_WORDS[member.role]))
+            editor = "  · editor" if member.editor and member.role != "lead" else ""
+            self.table.setItem(r, 1, QTableWidgetItem(ROLE_WORDS[member.role] + editor))
         self.table.setFixedHeight(self.table.horizontalHeader().height() + 4 +
                                   sum(self.table.rowHeight(r) for r in range(len(prep.team))))
         self._grid()
@@ -207,11 +213,14 @@ class TeamSection(Section):
             member = self.prep.team.get(name)
             if member is not None:
                 self.members.load({"name": member.name, "role": member.role})
+                self.editor_box.setChecked(member.editor)
         self._buttons()
 
     def submit_member(self) -> None:
         """Add the member or change their role (``set_member``)."""
-        data = {k: v for k, v in self.members.values().items() if v}
+        data: dict = {k: v for k, v in self.members.values().items() if v}
+        if self.editor_box.isChecked():
+            data["editor"] = True
         self.member_status.setText("saving…")
         self.writer.submit("set_member", data, failed=self._member_refused,
                            done=lambda act: self._member_saved(f"{act.payload['name']} saved."))
@@ -234,6 +243,7 @@ class TeamSection(Section):
 
     def _member_saved(self, message: str) -> None:
         self.members.load({"name": "", "role": "lead"})
+        self.editor_box.setChecked(False)
         self.member_status.setText(message)
 
     def _member_refused(self, problems) -> None:
@@ -277,6 +287,7 @@ class TeamSection(Section):
 
     def set_editable(self, on: bool) -> None:
         self.members.set_editable(on)
+        self.editor_box.setEnabled(on)
         self.limits.set_editable(on)
         self._buttons()
         self._limits_edited()
