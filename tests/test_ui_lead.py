@@ -319,3 +319,40 @@ def test_ctrl_z_undoes_typing_then_the_last_entry(qtbot, ws, workspace_file):
     qtbot.waitUntil(lambda: any(a.kind == "retract" and a.payload["act"] == logged.id
                                 for a in session.acts))
     assert ("Ctrl+Z", panel.shortcuts()[3][1]) in window.shortcuts()
+
+
+# --- issue cards ---------------------------------------------------------------------------------
+
+
+def test_meter_says_plainly_where_we_stand_against_the_limit(qtbot, panel):
+    from dataclasses import replace as dc_replace
+
+    from app.meeting import Meter
+    from ui.widgets.authority import meter_text
+
+    cards = panel.cards
+    # price: lower is better, ours 0.84 under Dana's 0.86; payment: higher is better, ours 90
+    assert cards["price"].meter_label.text() == "0.02 EUR/box of room to Dana's limit 0.86 EUR/box"
+    assert cards["payment"].meter_label.text() == "30 days of room to Dana's limit 60 days"
+    assert cards["volume"].meter_label.text() == "30 % of room to walk-away 90 %"  # no limit
+    payment = panel.session.prep.issues["payment"]
+    past = Meter(position=Decimal("55"), used=Decimal("0.78"), limit=Decimal("60"),
+                 past_limit=True)
+    assert meter_text(past, payment, DANA, "EUR") == (
+        "✗ 5 days past Dana's limit 60 days: needs approval")
+    covered = dc_replace(past, past_limit=False, approved_to=Decimal("50"))
+    assert meter_text(covered, payment, DANA, "EUR") == (
+        "5 days past Dana's limit 60 days · approved to 50 days")
+    at = dc_replace(past, position=Decimal("60"), past_limit=False)
+    assert meter_text(at, payment, DANA, "EUR") == "at Dana's limit 60 days"
+
+
+def test_a_long_issue_name_ends_in_an_ellipsis_and_keeps_the_agreed_badge(qtbot, panel):
+    card = panel.cards["volume"]
+    card.agreed.setText("✓ agreed 80 %")
+    card.resize(180, card.height())
+    qtbot.waitUntil(card.name.is_elided, timeout=3000)
+    assert card.name.text().endswith("…")
+    assert card.name.full_text() == "Committed share of volume"
+    assert "Committed share of volume" in card.name.toolTip()
+    assert card.agreed.width() >= card.agreed.sizeHint().width()  # the badge is not cut

@@ -333,3 +333,24 @@ def test_the_palette_follows_the_system_theme_at_run_time(qtbot, window):
         app.setPalette(light)
     qtbot.waitUntil(lambda: ours_on_chart() == "#0072B2", timeout=WAIT_MS)
     assert theme.OURS == "#0072B2"
+
+
+def test_every_glyph_on_screen_is_one_dejavu_sans_draws():
+    """No tofu: every non-ASCII character in a string of app/ or ui/ (what ends up on screen) is in
+    DejaVu Sans, the font scripts/setup installs and the screenshots are judged in."""
+    import ast
+
+    from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+
+    if "DejaVu Sans" not in QFontDatabase.families():
+        pytest.skip("DejaVu Sans is not installed")
+    metrics = QFontMetrics(QFont("DejaVu Sans"))
+    missing: dict[str, set[str]] = {}
+    for folder in ("app", "ui"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    for ch in {c for c in node.value if ord(c) > 127}:
+                        if not metrics.inFontUcs4(ord(ch)):
+                            missing.setdefault(f"U+{ord(ch):04X} {ch}", set()).add(path.name)
+    assert not missing, missing

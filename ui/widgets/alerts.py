@@ -40,6 +40,8 @@ TITLES = {
     "opening_at_target": "Opening equals target",
 }
 BREACH_KINDS = frozenset({"beyond_walk_away", "beyond_authority"})
+#: a shape per kind of alert besides its colour (glyphs that DejaVu Sans draws)
+SYMBOLS = {"breach": "✗", "warning": "⚠", "info": "ℹ"}
 #: Kinds whose message names a confidential figure (or a share of our range, which gives it away).
 SECRET_KINDS = frozenset({"beyond_walk_away", "beyond_authority", "beyond_plan",
                           "opening_at_target", "non_diminishing", "their_concessions_growing"})
@@ -67,7 +69,7 @@ def alert_text(alert: dict, prep: Preparation, room_safe: bool) -> str:
         parts.append(issue.label or issue.key)
     if alert.get("act") is not None:
         parts.append(f"act {alert['act']}")
-    symbol = "⛔" if kind in BREACH_KINDS else ("⚠" if alert.get("severity") == "warning" else "ℹ")
+    symbol = SYMBOLS.get("breach" if kind in BREACH_KINDS else alert.get("severity"), "ℹ")
     message = alert.get("message") or ""
     if room_safe and kind in SECRET_KINDS:
         message = f"details hidden {theme.CONFIDENTIAL_MASK} (room-safe)"

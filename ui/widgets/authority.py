@@ -75,24 +75,27 @@ class AuthorityMeter(QWidget):
 
 
 def meter_text(meter: Meter | None, issue: Issue, member: str, currency: str | None) -> str:
-    """The meter in words: how much of the limit (or of the room to the walk-away) is used."""
-    if meter is None or meter.used is None:
+    """The meter in words: where our position stands against ``member``'s limit (or, without a
+    limit, the walk-away), in the issue's unit and right whichever direction is better:
+    ``15 days of room to Dana's limit 60 days``, ``at Dana's limit 0.86 EUR/box``,
+    ``3 months past Dana's limit 18 months · approved to 15 months``."""
+    if meter is None or meter.position is None:
         return "no position of ours yet"
-    if meter.limit is None:
-        walk = fmt(issue.walk_away, issue.unit, currency)
-        used = f"{_pct(meter.used)} of the way to walk-away {walk}"
-        return ("PAST WALK-AWAY · " if meter.past_walk_away else "") + used
-    parts = [f"{_pct(meter.limit_used)} of {member.split()[0]}'s limit "
-             f"{fmt(meter.limit, issue.unit, currency)}"]
+
+    def against(bound, name: str) -> str:
+        gap, shown = abs(bound - meter.position), fmt(bound, issue.unit, currency)
+        if gap == 0:
+            return f"at {name} {shown}"
+        word = "past" if issue.is_worse(meter.position, bound) else "of room to"
+        return f"{fmt(gap, issue.unit, currency)} {word} {name} {shown}"
+
+    if meter.past_walk_away or meter.limit is None:
+        text = against(issue.walk_away, "walk-away")
+        return f"✗ {text}" if meter.past_walk_away else text
+    text = against(meter.limit, f"{member.split()[0]}'s limit")
     if meter.approved_to is not None:
-        parts.append(f"approved to {fmt(meter.approved_to, issue.unit, currency)}")
-    if meter.past_limit:
-        parts.insert(0, "PAST AUTHORITY")
-    return " · ".join(parts)
-
-
-def _pct(fraction) -> str:
-    return f"{round(float(fraction) * 100)} %"
+        text += f" · approved to {fmt(meter.approved_to, issue.unit, currency)}"
+    return f"✗ {text}: needs approval" if meter.past_limit else text
 
 
 class AuthorityDialog(QDialog):

@@ -10,7 +10,7 @@ from app.domain import Issue
 from app.meeting import Meter, trend
 from ui import theme
 from ui.widgets.authority import AuthorityMeter, meter_text
-from ui.widgets.common import ConfidentialLabel, fmt, styled
+from ui.widgets.common import ConfidentialLabel, ElidedLabel, fmt, styled
 
 BIG = 2.1  # positions and gap
 SHOWN_SIZES = 4  # the latest concession sizes a card lists
@@ -52,7 +52,7 @@ class IssueCard(QFrame):
         box.setContentsMargins(10, 6, 10, 6)
         box.setSpacing(2)
         head = QHBoxLayout()
-        self.name = QLabel()
+        self.name = ElidedLabel()  # a long name ends in …; the agreed badge keeps its room
         self.name.setFont(theme.scaled_font(self.font(), 1.1, bold=True))
         self.agreed = QLabel()
         self.agreed.setProperty("role", "agreed")
@@ -83,6 +83,7 @@ class IssueCard(QFrame):
         self.meter = AuthorityMeter()
         self.meter_label = ConfidentialLabel(session)
         self.meter_label.setFont(theme.scaled_font(self.font(), 0.9))
+        self.meter_label.setWordWrap(True)  # never cut: it says where we stand on the limit
         self.meter_label.setProperty("role", "muted")
         box.addWidget(self.meter)
         box.addWidget(self.meter_label)
@@ -122,8 +123,8 @@ class IssueCard(QFrame):
         """Fill the card from the analysis' ``issues[key]`` and the authority ``meter``."""
         self.issue = issue
         self.name.setText(issue.label or issue.key)
-        self.name.setToolTip(f"{issue.key} · {'lower' if issue.better == 'lower' else 'higher'}"
-                             f" is better for us")
+        self.name.set_tip(f"{issue.key} · {'lower' if issue.better == 'lower' else 'higher'}"
+                          f" is better for us")
         state = state or {}
         unit = issue.unit or currency or ""
         ours, theirs = state.get("ours") or [], state.get("theirs") or []
