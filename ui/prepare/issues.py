@@ -291,6 +291,9 @@ class IssuesSection(Section):
     # --- section hooks --------------------------------------------------------------------------
 
     def set_editable(self, on: bool) -> None:
+        self.editor.setVisible(on)  # read-only: the table says it all
+        for button in (self.add_button, self.up, self.down, self.remove_button):
+            button.setVisible(on)
         self.form.set_editable(on)
         self.form.editors["key"].set_editable(on and self.current not in self.prep.issues)
         self._buttons()

@@ -1,24 +1,30 @@
 """A small chart of one issue's planned concession ladder: opening, each planned step, and the
-target and walk-away it must respect. Floats only here, for plotting."""
+target and walk-away it must respect. Styled like the trajectory chart (same line looks); floats
+only here, for plotting."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.domain import Issue
 from ui import theme
-from ui.widgets.common import fmt
+from ui.widgets.trajectory import (
+    LINES,
+    label_fill,
+    place_line,
+    reference_line,
+    restyle_line,
+    setup_plot,
+    style_plot,
+)
 
-LINES = {  # key → (caption, colour role, style, width)
-    "opening": ("opening", "ours", Qt.PenStyle.DashDotLine, 1),
-    "target": ("target", "ours", Qt.PenStyle.DashLine, 1),
-    "walk_away": ("walk-away", "breach", Qt.PenStyle.SolidLine, 2),
-}
+#: the trajectory's looks, with every label at the right end, above its line
+STYLES = {key: replace(LINES[key], at=0.98, anchor=(1, 1))
+          for key in ("opening", "target", "walk_away")}
 
 
 class LadderChart(QWidget):
@@ -27,54 +33,36 @@ class LadderChart(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.plot = pg.PlotWidget()
-        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        setup_plot(self.plot)
         self.plot.setMinimumHeight(self.fontMetrics().height() * 14)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.plot)
         item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=False, y=True, alpha=0.12)
-        item.getViewBox().setMouseEnabled(x=False, y=False)
-        pal = self.palette()
-        self.plot.setBackground(pal.color(QPalette.ColorRole.Base))
-        text = pal.color(QPalette.ColorRole.WindowText)
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(text))
-            axis.setTextPen(pg.mkPen(text))
-            axis.enableAutoSIPrefix(False)
-        item.setLabel("bottom", "step (0 = opening)", color=text.name())
-        fill = pal.color(QPalette.ColorRole.Base)
-        fill.setAlpha(200)
-        self.lines: dict[str, pg.InfiniteLine] = {}
-        for key, (caption, role, style, width) in LINES.items():
-            colour = theme.of(role)
-            line = pg.InfiniteLine(angle=0, movable=False,
-                                   pen=pg.mkPen(colour, width=width, style=style),
-                                   label=caption, labelOpts={"position": 0.98, "color": colour,
-                                                             "anchors": [(1, 1), (1, 1)],
-                                                             "fill": fill})
+        self.lines = {key: reference_line(spec, label_fill(self)) for key, spec in STYLES.items()}
+        for line in self.lines.values():
             item.addItem(line)
-            self.lines[key] = line
-        self.curve = item.plot([], [], pen=pg.mkPen(theme.OURS, width=3))
-        self.dots = pg.ScatterPlotItem([], [], size=10, pen=pg.mkPen(None),
-                                       brush=pg.mkBrush(theme.OURS))
+        self.curve = item.plot([], [])
+        self.dots = pg.ScatterPlotItem([], [], size=10, pen=pg.mkPen(None))
         self.dots.setZValue(10)
         item.addItem(self.dots)
+        self._shown: tuple | None = None
+        self.retheme()
 
     def retheme(self) -> None:
-        """Re-colour for the theme in force (the window calls it when the system theme flips)."""
-        self.curve.setPen(pg.mkPen(theme.OURS, width=3))
-        self.dots.setBrush(pg.mkBrush(theme.OURS))
-        for key, (_caption, colour_role, style, width) in LINES.items():
-            colour = theme.of(colour_role)
-            self.lines[key].setPen(pg.mkPen(colour, width=width, style=style))
-            self.lines[key].label.setColor(colour)
+        """Colours from the theme in force (the window calls it when the system theme flips)."""
+        ours = theme.of("ours")
+        self.curve.setPen(pg.mkPen(ours, width=3))
+        self.dots.setBrush(pg.mkBrush(ours))
+        for key, line in self.lines.items():
+            restyle_line(line, STYLES[key], label_fill(self))
+        style_plot(self.plot, theme.scaled_font(self.font(), 1.0), "step (0 = opening)")
+        if self._shown is not None:
+            self.show_ladder(*self._shown)
 
     def show_ladder(self, issue: Issue | None, steps: list[Decimal], currency: str | None) -> None:
         """Draw ``steps`` (values that could not be read are left out) for ``issue``."""
+        self._shown = (issue, steps, currency)
         item = self.plot.getPlotItem()
         if issue is None:
             self.curve.setData([], [])
@@ -85,17 +73,14 @@ class LadderChart(QWidget):
         values = [issue.opening, *steps]
         xs, ys = [], []
         for n, value in enumerate(values):
-            xs += [n, n + 1] if n + 1 < len(values) else [n]
-            ys += [float(value)] * (2 if n + 1 < len(values) else 1)
+            last = n + 1 == len(values)
+            xs += [n] if last else [n, n + 1]
+            ys += [float(value)] * (1 if last else 2)
         self.curve.setData(xs, ys)
         self.dots.setData(list(range(len(values))), [float(v) for v in values])
         for key, line in self.lines.items():
-            value = getattr(issue, key)
             line.setVisible(True)
-            line.setValue(float(value))
-            text = f"{LINES[key][0]} {fmt(value, issue.unit, currency)}"
-            line.label.format = text
-            line.label.setText(text)
+            place_line(line, STYLES[key].caption, getattr(issue, key), issue.unit, currency)
         item.setXRange(-0.2, max(len(steps), 1) + 0.6, padding=0)
         item.getAxis("bottom").setTickSpacing(levels=[(1, 0)])
         lo = min(float(v) for v in [*values, issue.walk_away])

@@ -52,6 +52,10 @@ class Section(QWidget):
     def focus_place(self, place: Place) -> None:
         """Select and focus what ``place`` names (a readiness jump)."""
 
+    def retheme(self) -> None:
+        """The system theme flipped: redraw whatever holds a colour."""
+        self.refresh()
+
     # --- helpers --------------------------------------------------------------------------------
 
     def buttons(self, *specs: tuple[str, object, str]) -> tuple[QHBoxLayout, list[QPushButton]]:

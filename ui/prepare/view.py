@@ -127,6 +127,10 @@ class PrepareView(QWidget):
             self.banner.setText(f"Read-only: only the lead edits the preparation (you are "
                                 f"{self.session.member}, {self.session.role}).")
 
+    def retheme(self) -> None:
+        """The system theme flipped: re-colour the marks of the list."""
+        self.refresh()
+
     def current_section(self) -> str:
         """The name of the section on screen."""
         return SECTIONS[self.stack.currentIndex()]
