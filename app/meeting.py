@@ -123,6 +123,7 @@ class RequestContext:
     past_approver_limit: bool
     already_covered: bool
     past_requester_by: Decimal | None  # how far the value goes past the requester's limit
+    agreed: Agreed | None = None  # what the issue stands agreed at now, if anything
 
     @property
     def breaches(self) -> list[str]:
@@ -147,6 +148,10 @@ class RequestContext:
         if self.already_covered and self.covered_to is not None:
             out.append(f"already covered: approvals granted reach "
                        f"{issue.with_unit(self.covered_to)}")
+        if self.agreed is not None and self.agreed.value != self.value:
+            state = "final" if self.agreed.final else "tentative"
+            out.append(f"already agreed ({state}) at {issue.with_unit(self.agreed.value)}: "
+                       f"granting this reopens it")
         return out
 
 
@@ -173,7 +178,7 @@ def request_context(prep: Preparation, acts: Iterable[Act], analysis: dict[str, 
         past_walk_away=issue.is_worse(value, issue.walk_away),
         past_approver_limit=appr_limit is not None and issue.is_worse(value, appr_limit),
         already_covered=covered is not None and not issue.is_worse(value, covered),
-        past_requester_by=past_by,
+        past_requester_by=past_by, agreed=agreed_terms(acts).get(issue.key),
     )
 
 

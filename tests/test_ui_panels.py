@@ -344,6 +344,11 @@ def test_approver_warns_past_walk_away_and_room_safe(qtbot, open_session, worksp
     panel = _panel(qtbot, ApproverPanel, session)
     assert "past the walk-away 0.90 EUR/box" in panel.warnings.text()
     assert all(line.isVisible() for line in panel.chart.confidential)
+    # the lead's chart, with the value asked and where it was asked; the agreement it would reopen
+    assert "asked 0.92 EUR/box" in panel.chart.visible_texts()
+    assert "Dana's limit 0.86 EUR/box" in panel.chart.visible_texts()
+    assert panel.chart.marker.isVisible() and panel.chart.marker.value() == 10.5  # after offer 10
+    assert "already agreed (final) at 0.868 EUR/box" in panel.remarks.text()
     _room_safe_hides(qtbot, session, panel, PRICE_WALK_AWAY)
     session.set_room_safe(True)
     assert "0.92" not in " ".join(_texts(panel))  # the authority asked for is hidden too

@@ -245,6 +245,7 @@ def test_meeting_start_end_and_phase_are_journalled_and_the_clock_runs(qtbot, wi
     qtbot.waitUntil(lambda: kinds()[-1] == "meeting_start", timeout=WAIT_MS)
     assert session.acts[-1].by == DANA
     qtbot.waitUntil(lambda: header.meeting.text() == "Meeting 2", timeout=WAIT_MS)
+    assert header.phase.currentText() == "—"  # the last meeting's phase does not carry over
     assert re.fullmatch(r"\d\d:\d\d", header.clock.text()), header.clock.text()
     assert header.clock.text() < "01:00"
     key(qtbot, win, "Alt+3")

@@ -266,9 +266,16 @@ class Header(QWidget):
             self.meeting.setText(current.title)
             elapsed = int((datetime.now(UTC) - current.started).total_seconds())
             self.clock.setText(_clock(max(elapsed, 0)))
-        phase = next((a.payload["phase"] for a in reversed(self.session.acts)
-                      if a.kind == "phase"), "—")
-        self.phase.setCurrentText(phase)
+        self.phase.setCurrentText(self._phase())
+
+    def _phase(self) -> str:
+        """The phase of the meeting in progress ("—" until one is set, and between meetings)."""
+        for act in reversed(self.session.acts):
+            if act.kind == "phase":
+                return act.payload["phase"]
+            if act.kind in ("meeting_start", "meeting_end"):
+                return "—"
+        return "—"
 
     def _phase_chosen(self, index: int) -> None:
         phase = self.phase.itemText(index)

@@ -1,11 +1,12 @@
 """The approver's panel: requests for more authority, each with its context, answered in a key.
 
 Pending requests are the approval requests no standing approval answers. For the selected one the
-panel shows the issue's trajectory (a step chart of both sides' offers), where the sides stand, the
-value asked beside the requester's limit, the walk-away and the approver's own limit, and what
-granting it would mean. Approve (Ctrl+Enter) or decline (Ctrl+Shift+Enter) logs an ``approval``
-with the note typed; the lead's feed shows it at once. Room-safe masks the limits, the walk-away,
-the target, the forecast and the value asked (it is the authority being sought).
+panel shows the issue's trajectory (the lead's chart, with the value asked and a mark where it was
+asked), where the sides stand and what is agreed, the value asked beside the requester's limit, the
+walk-away and the approver's own limit, and what granting it would mean. Approve (Ctrl+Enter) or
+decline (Ctrl+Shift+Enter) logs an ``approval`` with the note typed; the lead's feed shows it at
+once. Room-safe masks the limits, the walk-away, the target, the forecast and the value asked (it is
+the authority being sought).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from concurrent.futures import Future
 from datetime import UTC, datetime
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -31,24 +31,16 @@ from PySide6.QtWidgets import (
 
 from app.domain import Act
 from app.meeting import (
-    RequestContext,
     answers_to_requests,
+    offer_axis,
+    offer_count,
     offer_points,
     pending_requests,
     request_context,
 )
 from ui import theme
 from ui.widgets.common import Card, ConfidentialLabel, add_shortcut, fmt, styled
-from ui.widgets.trajectory import (
-    LINES,
-    LineStyle,
-    label_fill,
-    place_line,
-    reference_line,
-    setup_plot,
-    steps,
-    style_plot,
-)
+from ui.widgets.trajectory import ChartData, TrajectoryChart
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole
 APPROVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
@@ -87,78 +79,6 @@ class Tile(QWidget):
         else:
             self.value.setText(text)
             self.value.setToolTip(tooltip)
-
-
-#: the value asked, beside the lines styled as on the lead's chart (a line means the same on both)
-ASKED = LineStyle("asked", "ours", Qt.PenStyle.DashDotLine, 2, 0.73)
-
-
-class StepChart(pg.PlotWidget):
-    """Both sides' positions on one issue over the meeting's minutes, as steps, with the lines
-    that matter to an approval: the value asked, the requester's limit, what approvals already
-    cover, the walk-away, benchmark and should-cost."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        setup_plot(self)
-        self.legend = self.addLegend(offset=(-10, 10))
-        self.confidential: list[pg.InfiniteLine] = []
-        self.setMinimumHeight(220)
-        self._last: tuple | None = None
-        self.retheme()
-
-    def retheme(self) -> None:
-        """Background and axes from the system palette; lines in the theme in force."""
-        style_plot(self, theme.scaled_font(self.font(), 1.0),
-                   "minutes since the first offer on this issue")
-        if self._last is not None:
-            self.draw(*self._last)
-
-    def draw(self, ctx: RequestContext, acts: list[Act], prep, room_safe: bool) -> None:
-        """Plot ``ctx``'s issue: offers as steps, benchmark and should-cost always; the value
-        asked, the limits and the walk-away unless room-safe."""
-        self._last = (ctx, acts, prep, room_safe)
-        self.clear()
-        self.legend.clear()
-        self.confidential = []
-        issue, unit, cur = ctx.issue, ctx.issue.unit, prep.currency
-        sides = offer_points(acts, issue.key)
-        every = sides["us"] + sides["them"]
-        if every:
-            start = min(p.at for p in every)
-            end = max(max(p.at for p in every), ctx.request.at)
-
-            def minutes(p) -> float:
-                return (p.at - start).total_seconds() / 60
-
-            for side, name in (("us", "Us"), ("them", "Them")):
-                if sides[side]:
-                    colour = theme.of("ours" if side == "us" else "theirs")
-                    xs, ys = steps(sides[side], (end - start).total_seconds() / 60, minutes)
-                    self.plot(xs, ys, pen=pg.mkPen(colour, width=3), name=name,
-                              symbol="o", symbolSize=7, symbolBrush=colour, symbolPen=None)
-        lines = [(issue.benchmark, LINES["benchmark"], None, False),
-                 (issue.should_cost, LINES["should_cost"], None, False),
-                 (ctx.value, ASKED, None, True),
-                 (ctx.requester_limit, LINES["limit"], f"{ctx.requester}'s limit", True),
-                 (ctx.covered_to, LINES["approved"], "granted so far", True),
-                 (issue.walk_away, LINES["walk_away"], None, True)]
-        for value, spec, caption, secret in lines:
-            if value is None:
-                continue
-            line = reference_line(spec, label_fill(self))
-            place_line(line, caption or spec.caption, value, unit, cur)
-            self.addItem(line)
-            line.setVisible(not (secret and room_safe))
-            if secret:
-                self.confidential.append(line)
-        self.getPlotItem().getViewBox().enableAutoRange()
-        self.setLabel("left", issue.label or issue.key, units=None)
-
-    def set_room_safe(self, on: bool) -> None:
-        """Hide (or show) the confidential lines."""
-        for line in self.confidential:
-            line.setVisible(not on)
 
 
 class ApproverPanel(QWidget):
@@ -221,7 +141,8 @@ class ApproverPanel(QWidget):
         self.remarks = ConfidentialLabel(session)
         self.remarks.setWordWrap(True)
         self.remarks.setFont(theme.scaled_font(self.font(), 1.1))
-        self.chart = StepChart()
+        self.chart = TrajectoryChart()  # the lead's chart, with the value asked
+        self.chart.setMinimumHeight(220)
         self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self.note = QLineEdit()
@@ -501,4 +422,12 @@ class ApproverPanel(QWidget):
         self.warnings.setVisible(bool(ctx.breaches))
         self.remarks.set_secret("\n".join(ctx.remarks))
         self.remarks.setVisible(bool(ctx.remarks))
-        self.chart.draw(ctx, self.session.acts, prep, safe)
+        acts = self.session.acts
+        self.chart.set_room_safe(safe)
+        self.chart.show_data(ChartData(
+            issue=issue, currency=cur, points=offer_points(acts, issue.key),
+            offers=offer_count(acts), agreed=ctx.agreed.value if ctx.agreed else None,
+            forecast=ctx.forecast, limit=ctx.requester_limit, approved=ctx.covered_to,
+            asked=ctx.value, captions={"limit": f"{req.by.split()[0]}'s limit",
+                                       "approved": "granted so far"}))
+        self.chart.mark(offer_axis(acts).get(req.seq), "asked here")

@@ -4,14 +4,17 @@ x is the offer number (both sides' standing offers, in order), y the issue's val
 Every series is one plot item made once and fed with ``setData``; switching issue or taking a new
 act never re-creates items. Floats live only here, for plotting; labels print exact decimals.
 Confidential items (target, walk-away, authority limit, our BATNA's value, forecast band, the
-planned ladder) hide together while room-safe.
+planned ladder, the value an approval request asks for) hide together while room-safe.
+
+The lead's panel and the approver's both draw this chart, so a line means the same on both; the
+approver's names the requester's limit and the approvals granted so far, and adds the value asked.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
@@ -25,7 +28,7 @@ from app.meeting import Point
 from ui import theme
 from ui.widgets.common import fmt
 
-CONFIDENTIAL = ("target", "walk_away", "limit", "approved", "forecast", "batna")
+CONFIDENTIAL = ("target", "walk_away", "limit", "approved", "forecast", "batna", "asked")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ LINES = {
     "forecast": LineStyle("they stop ≈", "theirs", Qt.PenStyle.DotLine, 1, 0.73, (0, 0)),
     "agreed": LineStyle("agreed", "agreed", Qt.PenStyle.SolidLine, 2, 0.99, (1, 1)),
     "batna": LineStyle("BATNA", "ours", Qt.PenStyle.DashDotDotLine, 2, 0.19, (0, 0)),
+    "asked": LineStyle("asked", "ours", Qt.PenStyle.DashDotLine, 2, 0.85, (1, 1)),
 }
 
 
@@ -130,6 +134,8 @@ class ChartData:
     limit: Decimal | None = None
     approved: Decimal | None = None
     batna: Decimal | None = None  # our alternative's value on the issue (confidential)
+    asked: Decimal | None = None  # the value an approval request asks for (confidential)
+    captions: dict[str, str] = field(default_factory=dict)  # a line's caption in this chart
 
 
 def steps(points: list[Point], end: float,
@@ -190,7 +196,8 @@ class TrajectoryChart(QWidget):
         for dots in self.dots.values():
             dots.setZValue(10)  # the offers themselves above every label
             item.addItem(dots)
-        self.marker = pg.InfiniteLine(angle=90, movable=False)
+        self.marker = pg.InfiniteLine(angle=90, movable=False, label="",
+                                      labelOpts={"position": 0.97, "anchors": [(1, 0), (1, 0)]})
         self.marker.setVisible(False)
         item.addItem(self.marker)
         self.retheme()
@@ -210,6 +217,8 @@ class TrajectoryChart(QWidget):
             self.curves[side].setPen(pg.mkPen(colour, width=3))
             self.dots[side].setBrush(pg.mkBrush(colour))
         self.marker.setPen(pg.mkPen(theme.of("warning"), width=2, style=Qt.PenStyle.DashLine))
+        self.marker.label.setColor(theme.of("warning"))
+        self.marker.label.fill = pg.mkBrush(label_fill(self))
         style_plot(self.plot, theme.scaled_font(self.font(), 1.0),
                    "offer no. (both sides, in order)")
         if self.data is not None:
@@ -225,13 +234,14 @@ class TrajectoryChart(QWidget):
         values = {"opening": issue.opening, "target": issue.target,
                   "walk_away": issue.walk_away, "limit": data.limit, "approved": data.approved,
                   "benchmark": issue.benchmark, "should_cost": issue.should_cost,
-                  "agreed": data.agreed, "batna": data.batna,
+                  "agreed": data.agreed, "batna": data.batna, "asked": data.asked,
                   "forecast": _estimate(data.forecast)}
         for key, line in self.lines.items():
             value = values[key]
             line.setProperty("has_value", value is not None)
             if value is not None:
-                place_line(line, LINES[key].caption, value, issue.unit, data.currency)
+                caption = data.captions.get(key, LINES[key].caption)
+                place_line(line, caption, value, issue.unit, data.currency)
         if data.forecast:
             self.band.setRegion((float(data.forecast["low"]), float(data.forecast["high"])))
         unit = issue.unit or data.currency or ""
@@ -254,6 +264,12 @@ class TrajectoryChart(QWidget):
                                     [float(p.value) for p in data.points[side]])
         self.ladder.setData(*ladder_steps(data.points["us"], data.issue.opening, data.ladder, end))
 
+    @property
+    def confidential(self) -> list[pg.InfiniteLine]:
+        """The confidential lines drawn for this issue (hidden while room-safe)."""
+        return [line for key, line in self.lines.items()
+                if key in CONFIDENTIAL and line.property("has_value")]
+
     def set_room_safe(self, on: bool) -> None:
         """Hide (or show again) target, walk-away, limits, forecast band and the ladder."""
         self.room_safe = on
@@ -267,8 +283,11 @@ class TrajectoryChart(QWidget):
         self.band.setVisible(secret_ok and bool(self.data and self.data.forecast))
         self.ladder.setVisible(secret_ok)
 
-    def mark(self, x: float | None) -> None:
-        """A vertical marker at ``x`` (an act picked from an alert or the feed); None removes it."""
+    def mark(self, x: float | None, caption: str = "") -> None:
+        """A vertical marker at ``x`` (an act picked from an alert or the feed, the moment an
+        approval was asked), captioned ``caption``; None removes it."""
+        self.marker.label.format = caption
+        self.marker.label.setText(caption)
         self.marker.setVisible(x is not None)
         if x is not None:
             self.marker.setValue(x)
