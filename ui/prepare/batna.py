@@ -19,6 +19,7 @@ class BatnaSection(Section):
     intro = ("Our best alternative to this deal is where our leverage comes from: a qualified "
              "second source, making it ourselves, or waiting. Estimate the supplier's too: what "
              "losing our business would cost them. Hidden in room-safe.")
+    checks = ("batna",)
 
     def build(self) -> None:
         self.form = Form(self)

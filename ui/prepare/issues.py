@@ -55,6 +55,7 @@ class IssuesSection(Section):
     intro = ("The terms on the table. Numbers first: our opening, the target we aim for and the "
              "walk-away beyond which no deal is better — plus the market benchmark and the "
              "supplier's likely cost, so we argue from facts.")
+    checks = ("market", "positions")
 
     def build(self) -> None:
         self.current: str = NEW

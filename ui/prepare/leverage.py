@@ -25,6 +25,7 @@ class LeverageSection(Section):
     intro = ("Leverage is rarely one-sided. List honestly what makes us attractive to the "
              "supplier and what makes them hard for us to replace; weigh each lever (blank "
              "counts 1). The balance tells which approach fits.")
+    checks = ("levers",)
 
     def build(self) -> None:
         self.summary = QLabel()

@@ -39,6 +39,7 @@ class PlanSection(Section):
              "for each one. Make each step smaller than the last — shrinking steps tell the "
              "supplier you are near your limit — and never give without a get. Hidden in "
              "room-safe.")
+    checks = ("plan",)
 
     def build(self) -> None:
         self.current: str | None = None
@@ -64,6 +65,10 @@ class PlanSection(Section):
         for c, text in enumerate(("", "give: move to", "get: ask for in return", "step size")):
             self.grid.addWidget(muted(text, wrap=False), 0, c)
         card.box.addLayout(self.grid)
+        self.empty = QLabel()
+        self.empty.setProperty("role", "muted")
+        self.empty.setWordWrap(True)
+        card.box.addWidget(self.empty)
         card.box.addWidget(self.form.general)
         self.count = QSpinBox()
         self.count.setRange(1, 6)
@@ -122,6 +127,15 @@ class PlanSection(Section):
                 self.grid.addWidget(w, r, c)
             self.grid.addWidget(errors, r + 1, 1, 1, 4)
             self.rows.append([number, step, get, drop, errors, move])
+        for n in range(4):
+            header = self.grid.itemAtPosition(0, n)
+            if header is not None and header.widget() is not None:
+                header.widget().setVisible(bool(items))
+        issue = self.prep.issues.get(self.current or "")
+        self.empty.setText("" if items or issue is None else
+                           f"No plan for {issue.label or issue.key} yet: press Suggest for a "
+                           f"shrinking ladder to edit, or Add step.")
+        self.empty.setVisible(not items and issue is not None)
         self._draw()
 
     def _typed(self) -> list[tuple[str, str]]:

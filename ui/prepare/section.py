@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.analysis import readiness
 from app.prepare import Place
 from ui.prepare.form import Writer, can_edit, page
 
@@ -16,6 +17,7 @@ class Section(QWidget):
     name = ""
     title = ""
     intro = ""
+    checks: tuple[str, ...] = ()  # the readiness items this section fills in
     jump = Signal(object)  # a Place another section should show (e.g. "edit the situation")
 
     def __init__(self, session):
@@ -24,13 +26,19 @@ class Section(QWidget):
         self.writer = Writer(session, self)
         self.editable = can_edit(session)
         body, self.box = page(self.title, self.intro, self.font())
+        self.todo = QLabel()  # what the checklist still misses here, in its words
+        self.todo.setProperty("role", "warning")
+        self.todo.setWordWrap(True)
+        self.box.addWidget(self.todo)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(body)
         self.build()
         self.box.addStretch(1)
         session.preparation_changed.connect(self.refresh)
+        session.preparation_changed.connect(self._todo)
         session.room_safe_changed.connect(self.set_room_safe)
+        self._todo()
         self.refresh()
         self.set_editable(self.editable)
         self.set_room_safe(session.room_safe)
@@ -55,6 +63,12 @@ class Section(QWidget):
     def retheme(self) -> None:
         """The system theme flipped: redraw whatever holds a colour."""
         self.refresh()
+
+    def _todo(self, *_: object) -> None:
+        items = [i for i in readiness(self.prep)["items"]
+                 if i["item"] in self.checks and not i["ok"]]
+        self.todo.setText("\n".join(f"To do: {i['message']}" for i in items))
+        self.todo.setVisible(bool(items))
 
     # --- helpers --------------------------------------------------------------------------------
 

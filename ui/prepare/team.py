@@ -47,6 +47,7 @@ class TeamSection(Section):
     intro = ("Settle inside the team, before the meeting, who speaks, who handles the facts, who "
              "watches — and who may agree what. A limit is the furthest value a member may "
              "agree on an issue without asking the approver; blank means not limited.")
+    checks = ("team",)
 
     def build(self) -> None:
         self.loaded: dict[str, str] = {}  # limit cell → the text last loaded into it
