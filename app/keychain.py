@@ -22,7 +22,10 @@ class KeychainUnavailable(CaucusError):
 
 
 def _backend():
-    backend = keyring.get_keyring()
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # e.g. PYTHON_KEYRING_BACKEND names a module that is not there
+        raise KeychainUnavailable(f"the keychain could not be loaded ({exc})") from None
     module = type(backend).__module__
     if module.startswith(_UNSAFE_BACKENDS):
         raise KeychainUnavailable(f"the keychain backend {module} stores secrets in plain text; "

@@ -196,22 +196,20 @@ def position_order_problems(
     """Opening best, walk-away worst, target between (opening may equal target)."""
     probe = Issue("x", better, opening, target, walk_away, unit=unit)
     u = f" {unit}" if unit else ""
+    here = f"({better} is better here)"
     problems = []
-    if not probe.is_better(opening, walk_away):
-        problems.append(
-            Problem("", f"opening {opening}{u} is not better than walk_away {walk_away}{u} "
-                        f"for better={better}")
-        )
+    if opening == walk_away:
+        problems.append(Problem("", f"opening {opening}{u} equals the walk-away: there is no "
+                                    "room to negotiate"))
+    elif not probe.is_better(opening, walk_away):
+        problems.append(Problem("", f"opening {opening}{u} is worse than the walk-away "
+                                    f"{walk_away}{u} {here}"))
     if probe.is_better(target, opening):
-        problems.append(
-            Problem("target", f"target {target}{u} is better than opening {opening}{u} "
-                              f"for better={better}")
-        )
+        problems.append(Problem("target", f"target {target}{u} is better than the opening "
+                                          f"{opening}{u} {here}"))
     if probe.is_worse(target, walk_away):
-        problems.append(
-            Problem("target", f"target {target}{u} is worse than walk_away {walk_away}{u} "
-                              f"for better={better}")
-        )
+        problems.append(Problem("target", f"target {target}{u} is worse than the walk-away "
+                                          f"{walk_away}{u} {here}"))
     return problems
 
 
@@ -305,6 +303,59 @@ def check_strategy(data: Any) -> tuple[dict, list[Problem]]:
     return _drop_none(out), c.problems
 
 
+DEBRIEF_TEXTS = ("conceded", "tactics", "differently")
+
+
+def check_debrief(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
+    """The team's debrief after the negotiation (a Caucus extension of the scenario format).
+
+    ``conceded`` (what they conceded), ``tactics`` (which tactics they used) and ``differently``
+    (what we would do differently) are texts; ``limits`` says per issue where their real limit
+    turned out to be: a number, or a text when a number does not say it ("0.86 with 60 days").
+    Blank fields are left out; a debrief that says nothing at all is refused.
+    """
+    c = Checker(data)
+    if not c.is_object():
+        return {}, c.problems
+    c.keys({*DEBRIEF_TEXTS, "limits"})
+    out: dict[str, Any] = {}
+    for key in DEBRIEF_TEXTS:
+        if not _blank(data.get(key)):
+            out[key] = c.text(key)
+    limits = data.get("limits")
+    if limits is not None and not isinstance(limits, dict):
+        c.fail("limits", f"expected an object of issue: value or text, got {_kind(limits)}")
+    elif limits:
+        clean = {}
+        for key, raw in limits.items():
+            if key not in prep.issues:
+                c.fail(f"limits.{key}", f'"{key}" is not an issue of this negotiation')
+            elif not _blank(raw):
+                value = _number_or_text(raw)
+                if value is None:
+                    c.fail(f"limits.{key}", f"{_show(raw)} is not a number or a text")
+                else:
+                    clean[key] = value
+        if clean:
+            out["limits"] = clean
+    out = _drop_none(out)
+    if not out and not c.problems:
+        c.fail("", "the debrief is empty: say what they conceded, which tactics they used, "
+                   "where their limits turned out to be or what we would do differently")
+    return out, c.problems
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number_or_text(raw: Any) -> str | None:
+    try:
+        return dec_str(parse_decimal(raw))
+    except NotANumber:
+        return raw.strip() if isinstance(raw, str) else None
+
+
 def check_authority(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
     """A member's limit on an issue, which must lie between opening and walk-away."""
     c = Checker(data)
@@ -316,8 +367,8 @@ def check_authority(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
     limit = c.number("limit")
     if issue is not None and limit is not None and issue.walk_away is not None and (
             issue.is_better(limit, issue.opening) or issue.is_worse(limit, issue.walk_away)):
-            c.fail("limit", f"{issue.with_unit(limit)} is not between opening "
-                            f"{issue.with_unit(issue.opening)} and walk_away "
+            c.fail("limit", f"{issue.with_unit(limit)} is not between the opening "
+                            f"{issue.with_unit(issue.opening)} and the walk-away "
                             f"{issue.with_unit(issue.walk_away)}")
     out = {"member": member, "issue": issue.key if issue else None, "limit": dec_str(limit)}
     return out, c.problems
@@ -345,8 +396,8 @@ def check_plan(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
     asks = data.get("asks")
     if asks is None:
         asks = []
-    if not isinstance(asks, list) or not all(isinstance(a, str) for a in asks):
-        c.fail("asks", "expected a list of texts")
+    if not isinstance(asks, list) or not all(isinstance(a, str) and a.strip() for a in asks):
+        c.fail("asks", "expected a list of non-empty texts, one get per step")
         asks = []
     elif asks and len(asks) != len(steps_raw):
         c.fail("asks", f"has {len(asks)} entries for {len(steps_raw)} steps")

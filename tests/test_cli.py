@@ -316,7 +316,7 @@ BROKEN: dict[str, tuple[Any, str]] = {  # name: (change to the example, message)
         'meetings[0].acts[1].terms.colour: "colour" is not an issue of this negotiation'),
     "misordered positions": (
         lambda d: d["issues"][1].update(opening="45", walk_away="60", target="50"),
-        "issues[1]: opening 45 days is not better than walk_away 60 days for better=higher"),
+        "issues[1]: opening 45 days is worse than the walk-away 60 days (higher is better here)"),
     "unknown top-level key": (lambda d: d.update(notes="bring coffee"), "notes: unknown key"),
     "unknown key in an act": (_act_set("a3", colour="red"),
                               "meetings[0].acts[2].colour: unknown key"),
@@ -351,7 +351,7 @@ BROKEN: dict[str, tuple[Any, str]] = {  # name: (change to the example, message)
                                  "plan[0].steps[2]: 0.95 EUR/box is past the walk-away 0.90 "
                                  "EUR/box"),
     "authority outside the range": (lambda d: d["authority"][0].update(limit="0.95"),
-                                    "authority[0].limit: 0.95 EUR/box is not between opening"),
+                                    "authority[0].limit: 0.95 EUR/box is not between the opening"),
     "bad role": (lambda d: d["team"][1].update(role="cfo"),
                  'team[1].role: "cfo" is not one of lead, sme, observer, approver'),
     "missing team": (lambda d: d.pop("team"), "team: is required"),

@@ -204,7 +204,7 @@ def test_a_refused_issue_does_not_echo_through_every_act(ws, example):
     with pytest.raises(InvalidInput) as excinfo, ws.unit(auto_ids=False) as u:
         scenario.import_scenario(u, example)
     messages = [str(p) for p in excinfo.value.problems]
-    assert any(m.startswith("issues[0]") and "not better than walk_away" in m for m in messages)
+    assert any(m.startswith("issues[0]") and "is worse than the walk-away" in m for m in messages)
     assert not any('"price" is not an issue' in m for m in messages)
 
 

@@ -102,13 +102,13 @@ def test_positions_must_be_ordered_for_the_direction(prepared):
     problems = refused(ws.set_issue, n, LEAD, {"key": "terms", "unit": "days", "better": "higher",
                                                "opening": "45", "target": "50",
                                                "walk_away": "60"})
-    assert has(problems, "", "opening 45 days is not better than walk_away 60 days")
+    assert has(problems, "", "opening 45 days is worse than the walk-away 60 days")
     lower = refused(ws.set_issue, n, LEAD, {"key": "term", "better": "lower", "opening": "12",
                                             "target": "40", "walk_away": "36"})
-    assert has(lower, "target", "target 40 is worse than walk_away 36")
+    assert has(lower, "target", "target 40 is worse than the walk-away 36")
     ahead = refused(ws.set_issue, n, LEAD, {"key": "term", "better": "lower", "opening": "12",
                                             "target": "6", "walk_away": "36"})
-    assert has(ahead, "target", "target 6 is better than opening 12")
+    assert has(ahead, "target", "target 6 is better than the opening 12")
     # opening may equal target (the analysis warns); target may equal walk-away
     ws.set_issue(n, LEAD, {"key": "term", "better": "lower", "opening": "12", "target": "12",
                            "walk_away": "36"})
@@ -146,8 +146,8 @@ def test_authority_limit_out_of_range(prepared, limit):
     ws, n = prepared
     problems = refused(ws.set_authority, n, LEAD, {"member": LEAD, "issue": "price",
                                                    "limit": limit})
-    assert has(problems, "limit", f"{limit} EUR is not between opening 0.78 EUR and walk_away "
-                                  "0.90 EUR")
+    assert has(problems, "limit", f"{limit} EUR is not between the opening 0.78 EUR and the "
+                                  "walk-away 0.90 EUR")
 
 
 def test_authority_limits_at_the_ends_and_removal(prepared):

@@ -357,7 +357,7 @@ def test_invalid_issue_is_refused_beside_its_fields_and_keeps_the_typing(qtbot, 
     issues.save.click()
     qtbot.waitUntil(lambda: bool(issues.form.problems_shown()), timeout=WAIT_MS)
     shown = issues.form.problems_shown()
-    assert "opening 40 days is not better than walk_away 45 days" in shown["opening"]
+    assert "opening 40 days is worse than the walk-away 45 days" in shown["opening"]
     assert '"about 70" is not a number' in shown["benchmark"]
     assert issues.form.errors["opening"].isVisible()
     assert issues.form.value("opening") == "40"
@@ -378,7 +378,7 @@ def test_limit_outside_the_positions_is_refused_in_its_cell(qtbot, pair):
     _type(qtbot, team.limits.editors[cell], "30")
     team.save_limits.click()
     qtbot.waitUntil(lambda: cell in team.limits.problems_shown(), timeout=WAIT_MS)
-    assert "not between opening 90 days and walk_away 45 days" in team.limits.problems_shown()[cell]
+    assert "not between the opening 90 days and the walk-away 45 days" in team.limits.problems_shown()[cell]
     assert team.limits.value(cell) == "30"
     assert len(lead.session.ws.acts(lead.session.negotiation)) == journal
 

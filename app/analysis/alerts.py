@@ -80,7 +80,7 @@ def beyond_authority(ref: Ref, issue: Issue, value: Decimal, member: str,
                      limit: Decimal) -> dict[str, Any]:
     """A member went past their limit on ``issue`` without a covering approval."""
     return alert("beyond_authority", ref, issue.key,
-                 f"{member} may agree {_name(issue)} only up to {issue.with_unit(limit)}; "
+                 f"{member}'s authority on {_name(issue)} reaches {issue.with_unit(limit)}; "
                  f"{issue.with_unit(value)} needs a granted approval first.",
                  member=member, limit=dec_str(limit))
 

@@ -83,7 +83,7 @@ class IssuesSection(Section):
 
     def _editor(self, labels: dict[str, str]) -> QWidget:
         self.form = Form(self)
-        self.form.home = "opening"  # "opening … is not better than walk_away …" has no path
+        self.form.home = "opening"  # "opening … is worse than the walk-away …" has no path
         self.form.edited.connect(self._edited)
         self.editor = Card("New issue")
         self.editor_title = self.editor.title
