@@ -59,6 +59,7 @@ PREP_KINDS = (
     "strategy",
     "meeting_start",
     "meeting_end",
+    "debrief",
 )
 ALL_KINDS = MEETING_KINDS + PREP_KINDS
 
@@ -172,6 +173,7 @@ class Preparation:
     authority: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     plan: dict[str, PlanEntry] = field(default_factory=dict)
     meetings: list[Meeting] = field(default_factory=list)
+    debrief: dict[str, Any] = field(default_factory=dict)  # conceded, tactics, limits, differently
     locked: set[str] = field(default_factory=set)  # what is sealed to this process, e.g. "plan"
 
     @property

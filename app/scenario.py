@@ -24,7 +24,7 @@ from app.state import fold
 
 FORMAT = "caucus-scenario/1"
 TOP_KEYS = {"format", "negotiation", "issues", "batna", "leverage", "team", "authority", "plan",
-            "strategy", "meetings"}
+            "strategy", "meetings", "debrief"}
 MEETING_KEYS = {"title", "started", "acts"}
 
 
@@ -125,6 +125,7 @@ class _Importer:
         leads = [m for m in team if m.get("role") == "lead"] or team
         self.author = leads[0] if leads else {"name": None, "role": None}
         self.negotiation = 0
+        self.last_at = None  # the time of the last act imported
 
     def attempt(self, path: str, call, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -171,6 +172,9 @@ class _Importer:
             self.attempt(f"plan[{n}]", u.set_plan, neg, by, item, at=start)
         for n, meeting in enumerate(self.data.get("meetings", [])):
             self._meeting(f"meetings[{n}]", meeting)
+        if "debrief" in self.data:  # a Caucus extension: the team's debrief, after the meetings
+            self.attempt("debrief", u.set_debrief, neg, by, self.data["debrief"],
+                         at=self.last_at or start)
         return neg
 
     def _first_time(self):
@@ -205,6 +209,7 @@ class _Importer:
             logged = self._act(f"{path}.acts[{n}]", act)
             last = logged.at if logged else last
         self.attempt(path, self.unit.end_meeting, self.negotiation, by, at=last)
+        self.last_at = last
 
     def _act(self, path: str, act: Any) -> Act | None:
         if not isinstance(act, dict):
@@ -242,6 +247,9 @@ def export_scenario(acts: list[Act]) -> dict[str, Any]:
     meetings = _meetings(acts, prep)
     if meetings:
         out["meetings"] = meetings
+    if prep.debrief:
+        out["debrief"] = {k: dict(v) if isinstance(v, dict) else v
+                          for k, v in prep.debrief.items()}
     return out
 
 

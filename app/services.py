@@ -201,6 +201,14 @@ class Unit:
         st = self.state(negotiation)
         return self._prep_edit(negotiation, by, "plan", rules.check_plan(data, st.prep), at)
 
+    def set_debrief(self, negotiation: int, by: str, data: dict,
+                    at: datetime | None = None) -> Act:
+        """The team's debrief: what they conceded, their tactics, where their real limits turned
+        out to be (per issue), what we would do differently. Each call replaces the form whole;
+        the journal keeps every version."""
+        st = self.state(negotiation)
+        return self._prep_edit(negotiation, by, "debrief", rules.check_debrief(data, st.prep), at)
+
     def _prep_edit(self, negotiation: int, by: str, kind: str,
                    checked: tuple[dict, list[Problem]], at: datetime | None) -> Act:
         payload, problems = checked
@@ -290,6 +298,9 @@ SPEAKS_FOR_US = ("agreement", "approval_request", "phase")
 def permit(st: NegState, member: Member, kind: str, payload: dict) -> None:
     """Refuse, with a clear message, an act this member's role does not allow."""
     who = f"{member.name} ({member.role})"
+    if kind == "debrief" and not member.may_edit:
+        raise PermissionDenied(f"only the lead, or a member the lead names, may write the "
+                               f"debrief; {who} may not (tell the lead what to add)")
     if kind in PREP_KINDS and not member.may_edit:
         raise PermissionDenied(f"only the lead, or a member the lead names, may change the "
                                f"preparation or run the meeting; {who} may not")

@@ -113,6 +113,10 @@ def _plan(prep: Preparation, p: dict, act: Act) -> None:
     prep.plan[p["issue"]] = PlanEntry(p["issue"], steps, tuple(p.get("asks") or ()))
 
 
+def _debrief(prep: Preparation, p: dict, act: Act) -> None:
+    prep.debrief = {k: dict(v) if isinstance(v, dict) else v for k, v in p.items()}
+
+
 def _meeting_start(prep: Preparation, p: dict, act: Act) -> None:
     prep.meetings.append(Meeting(len(prep.meetings) + 1, p["title"], parse_iso(p["started"])))
 
@@ -136,6 +140,7 @@ _HANDLERS: dict[str, Callable[[Preparation, dict, Act], None]] = {
     "strategy": _strategy,
     "meeting_start": _meeting_start,
     "meeting_end": _meeting_end,
+    "debrief": _debrief,
 }
 
 

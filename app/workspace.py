@@ -26,7 +26,7 @@ COMMANDS = frozenset({
     "create_negotiation", "update_negotiation", "set_issue", "remove_issue", "order_issues",
     "set_batna", "set_leverage", "set_member", "remove_member", "set_authority",
     "clear_authority", "set_plan",
-    "set_strategy", "start_meeting", "end_meeting", "log", "retract", "undo",
+    "set_strategy", "start_meeting", "end_meeting", "log", "retract", "undo", "set_debrief",
 })
 
 

@@ -75,7 +75,7 @@ class Analyzer:
                 return True
         if not feed:
             return True
-        _step(self._engine, act, self._meeting_count)
+        step(self._engine, act, self._meeting_count)
         return True
 
     def _rebuild(self) -> None:
@@ -85,12 +85,17 @@ class Analyzer:
         for act in self._acts:
             count += act.kind in MEETING_KINDS
             if id(act) in kept:
-                _step(engine, act, count)
+                step(engine, act, count)
         self._engine = engine
 
 
-def _step(engine: Engine, act: Act, position: int) -> None:
-    """Feed one standing act: a meeting act to the engine, a preparation act to its prep."""
+def step(engine: Engine, act: Act, position: int) -> None:
+    """Feed one standing act: a meeting act to the engine, a preparation act to its prep.
+
+    ``position`` is the act's 1-based place among the journal's meeting acts (withdrawn ones and
+    retractions included), which names acts without an id. ``app.review.Replay`` feeds engines
+    with it too.
+    """
     if act.kind in MEETING_KINDS:
         engine.feed(act, act.ref(position))
     elif act.kind in PREP_KINDS:

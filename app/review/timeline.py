@@ -1,0 +1,170 @@
+"""``timeline(acts)``: the journal as columns, ready to plot, one lane per role plus the alerts.
+
+Each act is a row (its seq, time in epoch seconds, lane by the role it was logged in, kind,
+member, the issues it names, whether it was withdrawn, and a short label). Each alert the analysis
+raised is a row too, in the ``alerts`` lane at the time of the act that raised it, right after
+that act's row. Filters return ``numpy`` index arrays into the columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.analysis import analyze
+from app.domain import Act
+from app.meeting import refs
+from app.services import describe
+
+LANES = ("lead", "sme", "observer", "approver", "alerts")
+ALERTS_LANE = LANES.index("alerts")
+LABEL_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Columnar rows: ``len(t)`` rows; arrays share the row order.
+
+    ``seq``, ``time`` (epoch seconds), ``lane`` (index into ``LANES``), ``withdrawn`` and
+    ``alert`` (True for rows of the alerts lane) are numpy arrays; ``kind`` and ``member`` are
+    numpy string arrays; ``issues`` is a list of tuples; ``label`` a list of short texts. For an
+    alert row, ``kind`` is the alert's kind and ``seq`` that of the act that raised it.
+    """
+
+    seq: np.ndarray
+    time: np.ndarray
+    lane: np.ndarray
+    kind: np.ndarray
+    member: np.ndarray
+    issues: list[tuple[str, ...]]
+    withdrawn: np.ndarray
+    alert: np.ndarray
+    label: list[str]
+    lanes: tuple[str, ...] = LANES
+    _by_issue: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.seq)
+
+    def by_kind(self, *kinds: str) -> np.ndarray:
+        """Rows whose kind is one of ``kinds`` (act kinds, or alert kinds for alert rows)."""
+        return np.flatnonzero(np.isin(self.kind, list(kinds)))
+
+    def by_member(self, *members: str) -> np.ndarray:
+        """Rows logged by one of ``members`` (alert rows: the member of the act that raised it)."""
+        return np.flatnonzero(np.isin(self.member, list(members)))
+
+    def by_issue(self, *issues: str) -> np.ndarray:
+        """Rows that name one of ``issues`` (an offer's terms or asks, an agreement, a note…)."""
+        rows: set[int] = set()
+        for key in issues:
+            if key not in self._by_issue:
+                self._by_issue[key] = np.array(
+                    [n for n, named in enumerate(self.issues) if key in named], dtype=np.int64)
+            rows.update(self._by_issue[key].tolist())
+        return np.array(sorted(rows), dtype=np.int64)
+
+    def by_lane(self, *lanes: str) -> np.ndarray:
+        """Rows in one of ``lanes`` (names from ``LANES``)."""
+        wanted = [LANES.index(name) for name in lanes]
+        return np.flatnonzero(np.isin(self.lane, wanted))
+
+    def acts_only(self) -> np.ndarray:
+        """The rows that are acts (not alerts)."""
+        return np.flatnonzero(~self.alert)
+
+    def index_at(self, time: float) -> int:
+        """How many rows lie at or before ``time`` (epoch seconds), rows being in journal order."""
+        return int(np.searchsorted(np.maximum.accumulate(self.time), time, side="right")) \
+            if len(self) else 0
+
+
+def issues_named(act: Act) -> tuple[str, ...]:
+    """The issues an act names: terms and asks of offers and agreements, an issue field."""
+    p = act.payload
+    named: list[str] = []
+    for key in ("terms", "asks", "limits"):
+        if isinstance(p.get(key), dict):
+            named += [k for k in p[key] if k not in named]
+    if isinstance(p.get("issue"), str) and p["issue"] not in named:
+        named.append(p["issue"])
+    if act.kind == "issue" and isinstance(p.get("key"), str):
+        named.append(p["key"])
+    return tuple(named)
+
+
+def label(act: Act, room_safe: bool = False) -> str:
+    """A short text for an act: its kind and what it says (no confidential value if
+    ``room_safe``: approval values and notes, positions, BATNA, limits, plan, debrief)."""
+    p, kind = act.payload, act.kind
+    if kind == "approval_request" and room_safe:
+        what = f"on {p.get('issue')}"
+    elif kind == "approval":
+        answer = "granted" if p.get("granted") is True else "declined"
+        what = f"{answer} ({p.get('request')})" + ("" if room_safe or not p.get("note")
+                                                    else f" {p['note']}")
+    elif kind == "debrief":
+        what = "the team's debrief"
+    elif kind in ("issue", "batna", "authority", "plan") and room_safe:
+        what = p.get("key") or p.get("issue") or "(confidential)"
+    else:
+        what = describe(kind, p)
+    text = f"{kind.replace('_', ' ')}: {what}"
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+
+
+def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None,
+             room_safe: bool = False) -> Timeline:
+    """The columns of a negotiation's journal.
+
+    Args:
+        acts: The negotiation's journal, in order.
+        analysis: ``analyze(acts)``, if already at hand (its alerts make the alerts lane).
+        room_safe: Labels without confidential values.
+    """
+    acts = list(acts)
+    if analysis is None:
+        analysis = analyze(acts)
+    by_ref = refs(acts)
+    raised: dict[int, list[dict[str, Any]]] = {}
+    for alert in analysis.get("alerts", []):
+        act = by_ref.get(alert.get("act"))
+        if act is not None:
+            raised.setdefault(act.seq, []).append(alert)
+    withdrawn = {a.payload.get("act") for a in acts if a.kind == "retract"}
+    rows: dict[str, list] = {k: [] for k in ("seq", "time", "lane", "kind", "member", "issues",
+                                             "withdrawn", "alert", "label")}
+    for act in acts:
+        at = act.at.timestamp()
+        _row(rows, act.seq, at, LANES.index(act.role) if act.role in LANES else 0, act.kind,
+             act.by, issues_named(act), act.id is not None and act.id in withdrawn, False,
+             label(act, room_safe))
+        for alert in raised.get(act.seq, ()):
+            issue = alert.get("issue")
+            _row(rows, act.seq, at, ALERTS_LANE, alert["kind"], act.by,
+                 (issue,) if issue else (), False, True, _alert_label(alert))
+    return Timeline(
+        seq=np.array(rows["seq"], dtype=np.int64), time=np.array(rows["time"], dtype=np.float64),
+        lane=np.array(rows["lane"], dtype=np.int8), kind=_strings(rows["kind"]),
+        member=_strings(rows["member"]), issues=rows["issues"],
+        withdrawn=np.array(rows["withdrawn"], dtype=bool),
+        alert=np.array(rows["alert"], dtype=bool), label=rows["label"])
+
+
+def _row(rows: dict[str, list], *values: Any) -> None:
+    for key, value in zip(rows, values, strict=True):
+        rows[key].append(value)
+
+
+def _strings(values: Iterable[str]) -> np.ndarray:
+    values = list(values)
+    return np.array(values, dtype=str) if values else np.array([], dtype="<U1")
+
+
+def _alert_label(alert: dict[str, Any]) -> str:
+    kind = alert["kind"].replace("_", " ")
+    what = alert.get("tactic") or alert.get("issue")
+    return f"{kind}: {what}" if what else kind
