@@ -17,7 +17,6 @@ from typing import Any
 from app import __version__, scenario
 from app.errors import CaucusError, InvalidInput
 from app.prepare import SECTIONS as PREPARE_SECTIONS
-from app.prepare import SECTIONS as PREPARE_SECTIONS
 from app.workspace import Workspace
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -81,10 +80,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--negotiation", metavar="TITLE_OR_ID")
     p.add_argument("--as", dest="member", metavar="NAME")
     p.add_argument("--room-safe", action="store_true", help="with confidential figures hidden")
-    p.add_argument("--view", choices=["panel", "prepare"], default="panel",
-                   help="the role's panel (default) or the Prepare view")
-    p.add_argument("--section", choices=list(PREPARE_SECTIONS),
-                   help="with --view prepare: the section to show")
     p.add_argument("--view", choices=["panel", "prepare"], default="panel",
                    help="the role's panel (default) or the Prepare view")
     p.add_argument("--section", choices=list(PREPARE_SECTIONS),
