@@ -38,11 +38,12 @@ def breaches_on(prep: Preparation, member: str, issue: Issue, value: Decimal,
 
     Past the walk-away always counts. Past the member's limit counts unless a granted approval
     covers it (``covered``: the furthest value approvals on this issue reach, inclusive); a member
-    with no limit on an issue is not limited on it.
+    with no limit on an issue is not limited on it. A walk-away or limit sealed to this process
+    (no join phrase) cannot be checked and is left out.
     """
     found = []
     name = issue.label or issue.key
-    if issue.is_worse(value, issue.walk_away):
+    if issue.walk_away is not None and issue.is_worse(value, issue.walk_away):
         found.append(Breach(issue.key, value, issue.walk_away, "walk_away",
                             f"{name}: {issue.with_unit(value)} is past the walk-away "
                             f"{issue.with_unit(issue.walk_away)}"))

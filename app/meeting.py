@@ -21,6 +21,7 @@ from typing import Any
 from app.authority import approved_to, breaches
 from app.domain import MEETING_KINDS, TOPICS, Act, Issue, Preparation
 from app.numbers import NotANumber, parse_decimal
+from app.prepare import limit_locked
 from app.state import standing
 
 _PREFIX = re.compile(r"^\s*(?P<topic>[a-zA-Z]+)\s*:\s*(?P<rest>.*)$", re.DOTALL)
@@ -124,6 +125,14 @@ class RequestContext:
     already_covered: bool
     past_requester_by: Decimal | None  # how far the value goes past the requester's limit
     agreed: Agreed | None = None  # what the issue stands agreed at now, if anything
+    #: sealed to this process (no join phrase): the request cannot be checked against these
+    requester_limit_locked: bool = False
+    approver_limit_locked: bool = False
+
+    @property
+    def walk_away_locked(self) -> bool:
+        """True when the issue's walk-away is sealed to this process."""
+        return self.issue.walk_away is None
 
     @property
     def breaches(self) -> list[str]:
@@ -152,6 +161,15 @@ class RequestContext:
             state = "final" if self.agreed.final else "tentative"
             out.append(f"already agreed ({state}) at {issue.with_unit(self.agreed.value)}: "
                        f"granting this reopens it")
+        sealed = [name for name, locked in (("the walk-away", self.walk_away_locked),
+                                            (f"{self.requester}'s limit",
+                                             self.requester_limit_locked),
+                                            ("your own limit", self.approver_limit_locked))
+                  if locked]
+        if sealed:
+            out.append(f"{' and '.join(sealed)} locked on this computer: the request is not "
+                       f"checked against {'it' if len(sealed) == 1 else 'them'} (enter the "
+                       f"join phrase to see {'it' if len(sealed) == 1 else 'them'})")
         return out
 
 
@@ -175,10 +193,12 @@ def request_context(prep: Preparation, acts: Iterable[Act], analysis: dict[str, 
         ours=last_value(row.get("ours")), theirs=last_value(row.get("theirs")),
         gap=last_value([row.get("gap")]),
         forecast=row.get("forecast"),
-        past_walk_away=issue.is_worse(value, issue.walk_away),
+        past_walk_away=issue.walk_away is not None and issue.is_worse(value, issue.walk_away),
         past_approver_limit=appr_limit is not None and issue.is_worse(value, appr_limit),
         already_covered=covered is not None and not issue.is_worse(value, covered),
         past_requester_by=past_by, agreed=agreed_terms(acts).get(issue.key),
+        requester_limit_locked=limit_locked(prep, request.by, issue.key),
+        approver_limit_locked=limit_locked(prep, approver, issue.key),
     )
 
 
@@ -265,7 +285,9 @@ class Meter:
     member's authority limit.
 
     Fractions are 0 at the opening and 1 at the walk-away (``used``, ``limit_at``,
-    ``approved_at``) or at the limit (``limit_used``); more than 1 is past it.
+    ``approved_at``) or at the limit (``limit_used``); more than 1 is past it. Without the join
+    phrase the walk-away (``walk_away_locked``) or the limit (``limit_locked``) may be sealed:
+    the fractions that need them are None and nothing is found past them.
     """
 
     position: Decimal | None
@@ -277,6 +299,13 @@ class Meter:
     approved_at: Decimal | None = None
     past_limit: bool = False  # breaches the member's authority (no approval covers it)
     past_walk_away: bool = False
+    walk_away_locked: bool = False
+    limit_locked: bool = False
+
+    @property
+    def locked(self) -> bool:
+        """True when the walk-away or the member's limit is sealed to this process."""
+        return self.walk_away_locked or self.limit_locked
 
 
 def meter(prep: Preparation, acts: Iterable[Act], member: str, issue: str,
@@ -287,8 +316,8 @@ def meter(prep: Preparation, acts: Iterable[Act], member: str, issue: str,
         return None
     acts = list(acts)
 
-    def along(value: Decimal | None, end: Decimal) -> Decimal | None:
-        if value is None:
+    def along(value: Decimal | None, end: Decimal | None) -> Decimal | None:
+        if value is None or end is None:
             return None
         span = end - item.opening
         return (value - item.opening) / span if span else Decimal(1)
@@ -303,6 +332,8 @@ def meter(prep: Preparation, acts: Iterable[Act], member: str, issue: str,
         approved_to=approved, approved_at=along(approved, item.walk_away),
         past_limit=any(b.kind == "authority" for b in found),
         past_walk_away=any(b.kind == "walk_away" for b in found),
+        walk_away_locked=item.walk_away is None,
+        limit_locked=limit_locked(prep, member, issue),
     )
 
 

@@ -47,10 +47,13 @@ def suggest_ladder(issue: Issue, steps: int = 3) -> list[Decimal]:
 
     Returns:
         The planned values in order (not including the opening); empty when the opening equals
-        the target (there is nothing to give before the target).
+        the target (there is nothing to give before the target), and when the target and
+        walk-away are sealed to this process (``issue.locked``).
     """
     if steps < 1:
         raise ValueError("a ladder needs at least one step")
+    if issue.locked:
+        return []
     end = _clamp_to_walk_away(issue, issue.target)
     if end == issue.opening:
         return []
@@ -106,7 +109,8 @@ def suggest_asks(prep: Preparation, issue_key: str) -> list[str]:
     """Gets to ask for in return for a concession on ``issue_key``.
 
     The other issues at their target, the weightiest first (what we most want in exchange), then,
-    when there are no other issues, a few non-price gets the method recommends trading for.
+    when there are no other issues, a few non-price gets the method recommends trading for. An
+    issue whose target is sealed to this process is named without it.
 
     Args:
         prep: The preparation.
@@ -118,7 +122,8 @@ def suggest_asks(prep: Preparation, issue_key: str) -> list[str]:
     weights = prep.weights()
     others = [i for k, i in prep.issues.items() if k != issue_key]
     others.sort(key=lambda i: -weights.get(i.key, Decimal(0)))  # stable: ties keep issue order
-    asks = [f"{i.label or i.key} at {_with_unit(i, i.target)}" for i in others]
+    asks = [f"{i.label or i.key} at {_with_unit(i, i.target)}" if i.target is not None
+            else f"{i.label or i.key} toward our target" for i in others]
     return asks or list(GENERIC_ASKS)
 
 
@@ -137,11 +142,12 @@ def batna_notes(prep: Preparation) -> list[str]:
 
     The walk-away should sit where the alternative does: a walk-away worse than the BATNA accepts
     deals that are worse than no deal; one better than the BATNA refuses deals that beat it.
+    Nothing is said about an issue whose positions are sealed to this process.
     """
     notes = []
     for key, issue in prep.issues.items():
         value = prep.batna_value(key)
-        if value is None:
+        if value is None or issue.locked:
             continue
         name, alt = issue.label or key, _with_unit(issue, value)
         walk = _with_unit(issue, issue.walk_away)
@@ -156,6 +162,26 @@ def batna_notes(prep: Preparation) -> list[str]:
             notes.append(f"{name}: the walk-away ({walk}) is stricter than our alternative "
                          f"({alt}); a deal between the two still beats no deal.")
     return notes
+
+
+# --- what is sealed to this process -------------------------------------------------------------
+# Without the join phrase a sealed value reads as missing (None, or absent from a dict); these tell
+# "sealed" from "not set", so that the console can say "locked" rather than "none".
+
+
+def batna_locked(prep: Preparation) -> bool:
+    """True when the BATNA (texts and values) is sealed to this process."""
+    return "batna" in prep.locked
+
+
+def plan_locked(prep: Preparation, issue: str) -> bool:
+    """True when ``issue``'s concession plan is sealed to this process."""
+    return f"plan:{issue}" in prep.locked
+
+
+def limit_locked(prep: Preparation, member: str, issue: str) -> bool:
+    """True when ``member``'s authority limit on ``issue`` is sealed to this process."""
+    return f"authority:{member}:{issue}" in prep.locked
 
 
 # --- leverage ---------------------------------------------------------------------------------

@@ -295,28 +295,42 @@ class Unit:
 SPEAKS_FOR_US = ("agreement", "approval_request", "phase")
 
 
-def permit(st: NegState, member: Member, kind: str, payload: dict) -> None:
-    """Refuse, with a clear message, an act this member's role does not allow."""
+def may(member: Member, kind: str, payload: dict,
+        authors: dict[str, str] | None = None) -> str | None:
+    """Why ``member``'s role does not allow this act, or None when it does.
+
+    The one copy of the role rules: ``permit`` enforces it in the services, and the console reads
+    it to disable what a member may not do (with this reason). ``authors`` (act id → who logged
+    it) is needed only to judge a ``retract``.
+    """
     who = f"{member.name} ({member.role})"
     if kind == "debrief" and not member.may_edit:
-        raise PermissionDenied(f"only the lead, or a member the lead names, may write the "
-                               f"debrief; {who} may not (tell the lead what to add)")
+        return (f"only the lead, or a member the lead names, may write the debrief; {who} may "
+                f"not (tell the lead what to add)")
     if kind in PREP_KINDS and not member.may_edit:
-        raise PermissionDenied(f"only the lead, or a member the lead names, may change the "
-                               f"preparation or run the meeting; {who} may not")
+        return (f"only the lead, or a member the lead names, may change the preparation or run "
+                f"the meeting; {who} may not")
     if kind == "offer" and payload.get("side") == "us" and not member.may_edit:
-        raise PermissionDenied(f"only the lead, or a member the lead names, may log offers in "
-                               f"our name; {who} may not")
+        return (f"only the lead, or a member the lead names, may log offers in our name; {who} "
+                f"may not")
     if kind in SPEAKS_FOR_US and not member.may_edit:
-        raise PermissionDenied(f"only the lead, or a member the lead names, may log "
-                               f"{kind.replace('_', ' ')}s; {who} may not")
+        return (f"only the lead, or a member the lead names, may log "
+                f"{kind.replace('_', ' ')}s; {who} may not")
     if kind == "approval" and member.role != "approver":
-        raise PermissionDenied(f"only an approver answers approval requests; {who} may not")
+        return f"only an approver answers approval requests; {who} may not"
     if kind == "retract":
-        author = st.authors.get(payload.get("act"))
+        author = (authors or {}).get(payload.get("act"))
         if author is not None and author != member.name:
-            raise PermissionDenied(f"{member.name} cannot withdraw {author}'s act "
-                                   f"{payload.get('act')}; only its author can")
+            return (f"{member.name} cannot withdraw {author}'s act {payload.get('act')}; only "
+                    f"its author can")
+    return None
+
+
+def permit(st: NegState, member: Member, kind: str, payload: dict) -> None:
+    """Refuse, with a clear message, an act this member's role does not allow (see ``may``)."""
+    reason = may(member, kind, payload, st.authors)
+    if reason is not None:
+        raise PermissionDenied(reason)
 
 
 def describe(kind: str, payload: dict[str, Any]) -> str:

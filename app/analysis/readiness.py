@@ -3,6 +3,9 @@
 Items follow the guide's checklist: know the numbers (market price and should-cost per issue, our
 three positions), the BATNA on both sides, non-price levers to trade, and a team aligned on roles
 and authority; plus a concession plan, which the team is meant to agree before the meeting.
+
+Without the join phrase the BATNA, the limits and the plan are sealed: they count as recorded
+(they are, only not readable here) and the messages say they are sealed on this computer.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain import Preparation
+from app.prepare import batna_locked, limit_locked, plan_locked
+
+SEALED = "sealed on this computer (enter the join phrase to read it)"
 
 
 def readiness(prep: Preparation) -> dict[str, Any]:
@@ -70,6 +76,8 @@ def _positions(prep: Preparation) -> tuple[dict[str, Any], float]:
 
 
 def _batna(prep: Preparation) -> tuple[dict[str, Any], float]:
+    if batna_locked(prep):
+        return _item("batna", [], f"The BATNA is recorded, {SEALED}."), 1.0
     missing = [f"batna.{side}" for side in ("ours", "theirs") if not prep.batna.get(side)]
     if not missing:
         message = "Our BATNA and our estimate of theirs are recorded."
@@ -102,10 +110,13 @@ def _levers(prep: Preparation) -> tuple[dict[str, Any], float]:
 def _team(prep: Preparation) -> tuple[dict[str, Any], float]:
     roles = {m.role for m in prep.team.values()}
     missing = [role for role in ("lead", "approver") if role not in roles]
-    if not prep.authority:
+    sealed = any(limit_locked(prep, m, i) for m in prep.team for i in prep.issues)
+    if not prep.authority and not sealed:
         missing.append("authority")
     if not missing:
         message = "Roles and authority are agreed: a lead, an approver and written limits."
+        if sealed:
+            message += f" The limits are {SEALED}."
     else:
         wanted = {"lead": "a lead negotiator", "approver": "an approver outside the room",
                   "authority": "limits saying who may agree what"}
@@ -114,8 +125,10 @@ def _team(prep: Preparation) -> tuple[dict[str, Any], float]:
 
 
 def _plan(prep: Preparation) -> tuple[dict[str, Any], float]:
-    if prep.plan:
-        labels = ", ".join(_label(prep, k) for k in prep.plan if k in prep.issues)
-        return _item("plan", [], f"A concession plan is set for {labels}."), 1.0
+    sealed = [k for k in prep.issues if plan_locked(prep, k)]
+    if prep.plan or sealed:
+        labels = ", ".join(_label(prep, k) for k in prep.issues if k in prep.plan or k in sealed)
+        tail = f" ({SEALED})" if sealed else ""
+        return _item("plan", [], f"A concession plan is set for {labels}{tail}."), 1.0
     return _item("plan", ["plan"], "No concession plan: decide in advance what you will give, "
                                    "in which steps, and what you ask for each step."), 0.0
