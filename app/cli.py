@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="export a negotiation")
     p.add_argument("--negotiation", metavar="TITLE_OR_ID")
     p.add_argument("--scenario", metavar="FILE", help="write the scenario JSON")
+    p.add_argument("--pdf", metavar="FILE", help="write the report to share, as a PDF")
+    p.add_argument("--csv", metavar="FILE", help="write the journal as CSV, one row per act")
+    p.add_argument("--room-safe", action="store_true",
+                   help="leave every confidential figure out of the PDF")
     p = sub.add_parser("list", parents=[common], help="list the negotiations")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("analyze", parents=[common], help="print the analysis of a negotiation")
@@ -80,10 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--negotiation", metavar="TITLE_OR_ID")
     p.add_argument("--as", dest="member", metavar="NAME")
     p.add_argument("--room-safe", action="store_true", help="with confidential figures hidden")
-    p.add_argument("--view", choices=["panel", "prepare"], default="panel",
-                   help="the role's panel (default) or the Prepare view")
+    p.add_argument("--view", choices=["panel", "prepare", "review"], default="panel",
+                   help="the role's panel (default), the Prepare view or the Review view")
     p.add_argument("--section", choices=list(PREPARE_SECTIONS),
                    help="with --view prepare: the section to show")
+    p.add_argument("--at", type=int, metavar="SEQ",
+                   help="with --view review: replay the meeting as it stood after act SEQ")
+    p.add_argument("--tab", choices=["replay", "debrief", "terms"], default="replay",
+                   help="with --view review: the tab to show")
     sub.add_parser("demo", parents=[common], help="add the demo negotiation to the workspace")
     p = sub.add_parser("join", parents=[common],
                        help="enter the join phrase a teammate gave you; it goes to your keychain")
@@ -223,14 +231,53 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write a negotiation out as a scenario file."""
-    if not args.scenario:
-        raise InvalidInput("say what to write: --scenario FILE")
+    """Write a negotiation out: a scenario file, a PDF report, the journal as CSV (any of them)."""
+    if not (args.scenario or args.pdf or args.csv):
+        raise InvalidInput("say what to write: --scenario FILE, --pdf FILE and/or --csv FILE")
+    if args.room_safe and not args.pdf:
+        raise InvalidInput("--room-safe is for the PDF report: add --pdf FILE")
     with open_workspace(args, read_only=True) as ws:
-        data = scenario.export_scenario(ws.acts(ws.find(args.negotiation)))
-    scenario.write_json(args.scenario, data)
-    print(f"wrote {args.scenario}")
+        acts = ws.acts(ws.find(args.negotiation))
+    if args.scenario:
+        data = scenario.export_scenario(acts)
+        _writing(args.scenario, scenario.write_json, args.scenario, data)
+    if args.csv:
+        from app.report import write_csv
+
+        _writing(args.csv, write_csv, args.csv, acts)
+    if args.pdf:
+        from app.report import write_pdf
+
+        _writing(args.pdf, write_pdf, args.pdf, acts, progress=percent_printer(args.pdf),
+                 room_safe=args.room_safe)
     return 0
+
+
+def _writing(path: str, write: Callable, *args: Any, **kwargs: Any) -> None:
+    """Run one writer; a file that cannot be written is a clear error, not a traceback."""
+    try:
+        write(*args, **kwargs)
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    print(f"wrote {path}")
+
+
+def percent_printer(name: str, after_s: float = 1.0) -> Callable[[int, int], None]:
+    """A progress callback that prints ``caucus: writing NAME: 40%`` lines to stderr, every
+    tenth, once the work has taken longer than ``after_s``."""
+    import time
+
+    start, shown = time.monotonic(), [-1]
+
+    def report(done: int, total: int) -> None:
+        if time.monotonic() - start < after_s:
+            return
+        pct = 100 * done // total if total else 100
+        if pct // 10 > shown[0]:
+            shown[0] = pct // 10
+            print(f"caucus: writing {name}: {pct}%", file=sys.stderr, flush=True)
+
+    return report
 
 
 @command("list")

@@ -100,6 +100,9 @@ def screenshot(args: argparse.Namespace) -> int:
         window.session.set_room_safe(bool(args.room_safe))
         if getattr(args, "view", None) == "prepare":
             window.show_prepare(getattr(args, "section", None))
+        elif getattr(args, "view", None) == "review":
+            window.show_review().show_for_screenshot(getattr(args, "at", None),
+                                                     getattr(args, "tab", "replay"))
         for _ in range(5):
             app.processEvents()
         window.session.poll()

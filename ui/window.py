@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(theme.stylesheet())
         self.panels: dict[str, QWidget] = {}
         self.prepare: QWidget | None = None  # the Prepare view, built on first use
+        self.review: QWidget | None = None  # the Review view, built on first use
         self._back_to = session.role
         self.start_question = None  # the "start unprepared?" question, while it is open
         self.stack = QStackedWidget()
@@ -105,6 +106,8 @@ class MainWindow(QMainWindow):
         self.files = ScenarioFiles(self)
         self._add(files, "Import scenario…", "Ctrl+O", self.files.import_dialog)
         self._add(files, "Export scenario…", "Ctrl+Shift+S", self.files.export_dialog)
+        self._add(files, "Export report (PDF)…", "Ctrl+Shift+P",
+                  lambda _checked=False: self.show_review().export_dialog("pdf"))
         meeting = menu.addMenu("&Meeting")
         self._add(meeting, "Start meeting", "Ctrl+Shift+M", self._start_meeting)
         self._add(meeting, "End meeting", "Ctrl+Shift+E", self._end_meeting)
@@ -123,6 +126,7 @@ class MainWindow(QMainWindow):
             self._add(view, f"{role.capitalize()} panel", f"Ctrl+{n}",
                       lambda _checked=False, r=role: self.show_role(r))
         self._add(view, "Prepare", "Ctrl+P", lambda _checked=False: self.toggle_prepare())
+        self._add(view, "Review", "Ctrl+R", lambda _checked=False: self.show_review())
         edit = menu.addMenu("&Edit")
         self._add(edit, "Undo my last entry", "Ctrl+Z", lambda: self.session.submit("undo"))
         helpm = menu.addMenu("&Help")
@@ -159,6 +163,23 @@ class MainWindow(QMainWindow):
             self.prepare.show_section(section)
         self.help.set_entries(self.shortcuts())
         return self.prepare
+
+    def show_review(self) -> QWidget:
+        """Show the Review view (built on first use: it reads the whole journal); Esc or
+        Ctrl+1…4 go back to a panel."""
+        if self.review is None:
+            from ui.review.view import ReviewView
+
+            self.review = ReviewView(self.session)
+            self.review.leave.connect(lambda: self.show_role(self._back_to))
+            self.review.status.connect(lambda text: self.statusBar().showMessage(text, 15000))
+            self.stack.addWidget(self.review)
+        if self.stack.currentWidget() is not self.review:
+            self._back_to = self.current_role()
+        self.stack.setCurrentWidget(self.review)
+        self.review.focus_entry()
+        self.help.set_entries(self.shortcuts())
+        return self.review
 
     def toggle_prepare(self) -> None:
         """Ctrl+P: to the Prepare view, and back to the panel shown before."""

@@ -1,0 +1,230 @@
+"""What the review timeline draws, from ``app.review.timeline``'s columns: the rows of the chosen
+meetings, their x on the compressed meeting axis, their mark style, and their texts.
+
+Each meeting keeps its clock on the axis; it is shifted by whole quarter hours so that it starts
+``GAP_S`` or a little more after the previous one ends, and round ticks stay round clock times.
+Texts (tooltips, details) are worded when asked for, one row at a time, with the console's own
+wording (``act_text``, ``alert_text``), masked while room-safe.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.analysis.playbook import tactic_entry
+from app.domain import Act, Preparation
+from app.meeting import refs
+from app.review.timeline import Timeline, label
+from ui import theme
+from ui.widgets.alerts import BREACH_KINDS, TITLES, alert_text
+from ui.widgets.feed import FEED_KINDS, act_text
+
+GAP_S = 600.0  # at least this much axis between two meetings
+STEP_S = 900.0  # meetings shift by whole quarter hours: round ticks stay round clock times
+STYLES = list(theme.MARKS)
+KIND_NAMES = {"approval_request": "Approval request", "offer": "Offer", "tactic": "Tactic",
+              "reaction": "Reaction", "note": "Note", "approval": "Approval answer",
+              "agreement": "Agreement", "phase": "Phase", "retract": "Withdrawal"}
+
+
+def describe_act(act: Act, prep: Preparation, room_safe: bool) -> str:
+    """What an act says: the feed's wording for meeting acts, the journal's short label for the
+    others (a preparation edit, a meeting opened or closed, a debrief), masked if room-safe."""
+    if act.kind in FEED_KINDS or act.kind == "retract":
+        return act_text(act, prep, room_safe)
+    if act.kind == "meeting_start":
+        return f"Meeting opened: {act.payload.get('title') or ''}".rstrip(": ")
+    if act.kind == "meeting_end":
+        return "Meeting closed"
+    return label(act, room_safe=room_safe)
+
+
+@dataclass
+class TimelineModel:
+    """The chosen meetings' rows of a ``Timeline`` and how to draw and word them."""
+
+    timeline: Timeline
+    acts: list[Act]
+    prep: Preparation
+    analysis: dict
+    meetings: set[int] | None = None  # meeting numbers; None: every meeting
+    room_safe: bool = False
+    segments: list[tuple[float, float, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        tl = self.timeline
+        self._seqs = [a.seq for a in self.acts]
+        act_meeting = np.array([a.meeting if a.meeting is not None else -1 for a in self.acts],
+                               dtype=np.int64)
+        where = np.searchsorted(np.asarray(self._seqs, dtype=np.int64), tl.seq)
+        where = np.clip(where, 0, max(len(self.acts) - 1, 0))
+        meeting = act_meeting[where] if len(self.acts) else np.zeros(0, dtype=np.int64)
+        chosen = (meeting >= 0 if self.meetings is None
+                  else np.isin(meeting, sorted(self.meetings)))
+        self.index = np.flatnonzero(chosen)  # timeline rows shown
+        self.rows = self.index
+        self.lane = tl.lane[self.index].astype(np.int64)
+        self.withdrawn = tl.withdrawn[self.index]
+        self.style = self._styles(self.index, where)
+        shifts = self._place(meeting[self.index], tl.time[self.index])
+        self.x = tl.time[self.index] - shifts
+        # where each act of the journal sits on the axis (nan: not in the chosen meetings)
+        self.act_index = where[self.index]
+        self.act_x = np.full(len(self.acts), np.nan)
+        acts_only = ~tl.alert[self.index]
+        self.act_x[self.act_index[acts_only]] = self.x[acts_only]
+
+    # --- layout -----------------------------------------------------------------------------------
+
+    def _place(self, meeting: np.ndarray, time: np.ndarray) -> np.ndarray:
+        """Shift per row, and ``segments`` (x start, shift, caption) per meeting."""
+        shifts = np.zeros(len(time))
+        end = None
+        titles = {m.number: m for m in self.prep.meetings}
+        for number in sorted(set(meeting.tolist())):
+            rows = meeting == number
+            first, last = float(time[rows].min()), float(time[rows].max())
+            shift = 0.0 if end is None else STEP_S * math.floor((first - end - GAP_S) / STEP_S)
+            shift = max(shift, 0.0)
+            shifts[rows] = shift
+            info = titles.get(number)
+            started = info.started.astimezone() if info else None
+            caption = (f"{info.title} · {started:%d %b %H:%M}" if info and started
+                       else f"Meeting {number}")
+            self.segments.append((first - shift - 30.0, shift, caption))
+            end = last - shift
+        return shifts
+
+    def _styles(self, index: np.ndarray, where: np.ndarray) -> np.ndarray:
+        tl = self.timeline
+        severity = {a.get("kind"): a.get("severity") for a in self.analysis.get("alerts", [])}
+        out = np.empty(len(index), dtype=np.int64)
+        cache: dict[str, int] = {}
+        for n, row in enumerate(index.tolist()):
+            kind = str(tl.kind[row])
+            if tl.alert[row]:
+                name = ("breach" if kind in BREACH_KINDS else
+                        "alert" if severity.get(kind) == "warning" else "alert_info")
+            elif kind == "offer":
+                side = self.acts[where[row]].payload.get("side")
+                name = "offer_them" if side == "them" else "offer_us"
+            else:
+                name = kind if kind in theme.MARKS else "other"
+            if name not in cache:
+                cache[name] = STYLES.index(name)
+            out[n] = cache[name]
+        return out
+
+    # --- filters ----------------------------------------------------------------------------------
+
+    def kinds(self) -> list[str]:
+        """Kinds among the shown rows: the acts' kinds, then the alerts'."""
+        tl = self.timeline
+        acts = sorted(set(tl.kind[self.index][~tl.alert[self.index]].tolist()))
+        alerts = sorted(set(tl.kind[self.index][tl.alert[self.index]].tolist()))
+        return acts + [a for a in alerts if a not in acts]
+
+    def kind_label(self, kind: str) -> str:
+        """A kind as the filter lists it."""
+        if kind in KIND_NAMES:
+            return KIND_NAMES[kind]
+        if kind in TITLES:
+            return f"Alert: {TITLES[kind]}"
+        return kind.replace("_", " ").capitalize()
+
+    def members(self) -> list[str]:
+        """Members among the shown rows."""
+        return sorted(set(self.timeline.member[self.index].tolist()))
+
+    def issues(self) -> list[str]:
+        """The preparation's issues."""
+        return list(self.prep.issues)
+
+    def issue_label(self, key: str) -> str:
+        """An issue as the filter lists it."""
+        issue = self.prep.issues.get(key)
+        return (issue.label or key) if issue else key
+
+    def mask(self, kind: str | None, member: str | None, issue: str | None) -> np.ndarray:
+        """Which shown rows every given filter keeps (the timeline's own helpers choose)."""
+        tl = self.timeline
+        keep = np.ones(len(self.index), dtype=bool)
+        for chosen, rows_of in ((kind, tl.by_kind), (member, tl.by_member),
+                                (issue, tl.by_issue)):
+            if chosen:
+                hit = np.zeros(len(tl), dtype=bool)
+                hit[rows_of(chosen)] = True
+                keep &= hit[self.index]
+        return keep
+
+    # --- texts ------------------------------------------------------------------------------------
+
+    def act_of(self, row: int) -> Act | None:
+        """The act a timeline row stands for (for an alert row: the act that raised it)."""
+        seq = int(self.timeline.seq[row])
+        at = bisect.bisect_left(self._seqs, seq)
+        return self.acts[at] if at < len(self.acts) and self._seqs[at] == seq else None
+
+    def alert_of(self, row: int) -> dict | None:
+        """The alert an alert row stands for."""
+        act = self.act_of(row)
+        if act is None:
+            return None
+        ref = next((r for r, a in refs(self.acts).items() if a.seq == act.seq), None)
+        kind = str(self.timeline.kind[row])
+        return next((a for a in self.analysis.get("alerts", [])
+                     if a.get("act") == ref and a.get("kind") == kind), None)
+
+    def tip(self, row: int) -> str:
+        """One or two lines for the tooltip of a mark."""
+        tl, act = self.timeline, self.act_of(row)
+        if act is None:
+            return tl.label[row]
+        when = act.at.astimezone().strftime("%H:%M:%S")
+        if tl.alert[row]:
+            alert = self.alert_of(row)
+            text = alert_text(alert, self.prep, self.room_safe) if alert else tl.label[row]
+            return f"{when} · alert on {act.id or act.seq}\n{text}"
+        gone = "   (withdrawn)" if tl.withdrawn[row] else ""
+        what = describe_act(act, self.prep, self.room_safe)
+        return f"{when} · {act.by} ({act.role})\n{what}{gone}"
+
+    def details(self, row: int) -> tuple[str, list[str]]:
+        """A title and the lines of the details pane for a row."""
+        tl, act = self.timeline, self.act_of(row)
+        if act is None:
+            return tl.label[row], []
+        when = act.at.astimezone().strftime("%a %d %b %Y, %H:%M:%S")
+        if tl.alert[row]:
+            alert = self.alert_of(row) or {}
+            text = alert_text(alert, self.prep, self.room_safe) if alert else tl.label[row]
+            head, _, body = text.partition("\n")
+            lines = [body, f"Raised by act {act.id or act.seq} ({act.kind} by {act.by}) at "
+                     f"{when}"]
+            if alert.get("counter"):
+                lines.append(f"Counter: {alert['counter']}")
+            return head, lines
+        lines = [describe_act(act, self.prep, self.room_safe),
+                 f"{act.by} ({act.role}) · {when} · act {act.id or '#' + str(act.seq)}"]
+        meeting = next((m for m in self.prep.meetings if m.number == act.meeting), None)
+        if meeting is not None:
+            lines.append(f"Meeting: {meeting.title}")
+        if act.kind == "tactic":
+            entry = tactic_entry(act.payload.get("tactic", ""))
+            lines += [f"How to recognise it: {entry['recognise']}", f"Counter: {entry['counter']}"]
+        if tl.withdrawn[row]:
+            lines.append(self._withdrawal(act))
+        return f"{self.kind_label(act.kind)} — {act.by}", lines
+
+    def _withdrawal(self, act: Act) -> str:
+        retract = next((a for a in self.acts if a.kind == "retract"
+                        and a.payload.get("act") == act.id), None)
+        if retract is None:
+            return "WITHDRAWN"
+        reason = f": {retract.payload['reason']}" if retract.payload.get("reason") else ""
+        return (f"WITHDRAWN by {retract.by} at "
+                f"{retract.at.astimezone():%H:%M:%S}{reason}")
