@@ -28,6 +28,9 @@ class Session(QObject):
     acts_added = Signal(list)  # new Act records, in journal order
     analysis_changed = Signal(dict)  # the caucus-analysis/1 object after those acts
     preparation_changed = Signal()
+    #: the journal was read again from the start (the join phrase was entered: sealed values are
+    #: readable now); panels that keep anything of the old reading rebuild it
+    reloaded = Signal()
     presence_changed = Signal(list)  # list[Peer]
     room_safe_changed = Signal(bool)
     write_pending = Signal(int)  # how many writes are in flight
@@ -123,6 +126,27 @@ class Session(QObject):
             self.preparation_changed.emit()
         self.acts_added.emit(new)
         self.analysis_changed.emit(self.analysis)
+
+    @property
+    def unlocked(self) -> bool:
+        """True when this computer holds the join phrase (confidential values readable)."""
+        return self.ws.unlocked
+
+    def reload(self) -> None:
+        """Read the journal again with the key now held (after the join phrase was entered):
+        acts, analysis and preparation afresh; then ``preparation_changed``,
+        ``analysis_changed`` and ``reloaded`` (``acts_added`` does not fire: no act is new)."""
+        if self._closed:
+            return
+        self.poll()  # take what the feed holds first, so that no act comes twice after
+        self.acts = self.ws.acts(self.negotiation)
+        self.feed.last_seq = max(self.feed.last_seq, self.last_seq)
+        self.analyzer = Analyzer()
+        self.analyzer.extend(self.acts)
+        self.analysis = self.analyzer.result()
+        self.preparation_changed.emit()
+        self.analysis_changed.emit(self.analysis)
+        self.reloaded.emit()
 
     def set_room_safe(self, on: bool) -> None:
         """Hide (or show again) every confidential figure in the window."""

@@ -39,7 +39,16 @@ from app.meeting import (
     request_context,
 )
 from ui import theme
-from ui.widgets.common import Card, ConfidentialLabel, add_shortcut, fmt, styled
+from ui.widgets.common import (
+    LOCKED,
+    Card,
+    ConfidentialLabel,
+    add_shortcut,
+    fmt,
+    refusal,
+    sealed,
+    styled,
+)
 from ui.widgets.trajectory import ChartData, TrajectoryChart
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole
@@ -66,16 +75,19 @@ class Tile(QWidget):
         self.retheme()
 
     def retheme(self) -> None:
-        """The figure in its side's colour, in the theme in force."""
+        """The figure in its side's colour, in the theme in force (muted while locked)."""
         if self.role:
-            self.value.setStyleSheet(f"color: {theme.of(self.role)};")
+            locked = isinstance(self.value, ConfidentialLabel) and self.value.is_locked()
+            self.value.setStyleSheet("" if locked else f"color: {theme.of(self.role)};")
 
     def set(self, text: str, tooltip: str = "", caption: str | None = None) -> None:
-        """Show ``text`` (masked in room-safe if the tile is confidential)."""
+        """Show ``text`` (masked in room-safe if the tile is confidential; muted, with how to see
+        it, when it is the ``LOCKED`` marker of a figure sealed to this computer)."""
         if caption is not None:
             self.caption.setText(caption)
         if isinstance(self.value, ConfidentialLabel):
-            self.value.set_secret(text, tooltip)
+            self.value.set_secret(text, tooltip, locked=text == LOCKED)
+            self.retheme()
         else:
             self.value.setText(text)
             self.value.setToolTip(tooltip)
@@ -394,19 +406,28 @@ class ApproverPanel(QWidget):
             self.status.setText(f"{word} by {ans.by} at {ans.at.astimezone():%H:%M}{shown}")
         else:
             self.status.setText(f"Asked {req.at.astimezone():%H:%M} — waiting for your answer")
-        self.approve_button.setEnabled(pending)
-        self.decline_button.setEnabled(pending)
-        self.note.setEnabled(pending)
+        # the same rule the services enforce: only an approver answers
+        refused = refusal(self.session, "approval")
+        for button in (self.approve_button, self.decline_button):
+            button.setEnabled(pending and refused is None)
+            button.setToolTip(refused or "")
+        self.note.setEnabled(pending and refused is None)
+        if refused is not None and pending:
+            self.message.setText(f"Read-only: {refused}.")
+            styled(self.message, "muted")
 
         def f(value):
             return fmt(value, unit, cur)  # "—" for None
 
         self.tiles["asked"].set(f(ctx.value))
-        self.tiles["limit"].set(f(ctx.requester_limit) if ctx.requester_limit is not None
-                                else "no limit", caption=f"{req.by}'s limit")
-        self.tiles["walk_away"].set(f(issue.walk_away), f"target {f(issue.target)}")
-        self.tiles["yours"].set(f(ctx.approver_limit) if ctx.approver_limit is not None
-                                else "no limit")
+        def limit(value, locked: bool) -> str:
+            return sealed(value, unit, cur, locked) if value is not None or locked else "no limit"
+
+        self.tiles["limit"].set(limit(ctx.requester_limit, ctx.requester_limit_locked),
+                                caption=f"{req.by}'s limit")
+        self.tiles["walk_away"].set(sealed(issue.walk_away, unit, cur),
+                                    f"target {sealed(issue.target, unit, cur)}")
+        self.tiles["yours"].set(limit(ctx.approver_limit, ctx.approver_limit_locked))
         self.tiles["covered"].set(f(ctx.covered_to) if ctx.covered_to is not None else "none")
         self.tiles["ours"].set(f(ctx.ours))
         self.tiles["theirs"].set(f(ctx.theirs))
@@ -414,10 +435,13 @@ class ApproverPanel(QWidget):
         self.tiles["benchmark"].set(f(issue.benchmark))
         self.tiles["should_cost"].set(f(issue.should_cost))
         fc = ctx.forecast
-        self.tiles["forecast"].set(
-            f(fc["estimate"]) if fc else "—",
-            f"{f(fc['low'])} – {f(fc['high'])}, from {fc['offers']} of their offers" if fc
-            else "needs three of their offers on this issue")
+        if issue.locked:  # the forecast needs the sealed positions
+            self.tiles["forecast"].set(LOCKED)
+        else:
+            self.tiles["forecast"].set(
+                f(fc["estimate"]) if fc else "—",
+                f"{f(fc['low'])} – {f(fc['high'])}, from {fc['offers']} of their offers" if fc
+                else "needs three of their offers on this issue")
         self.warnings.set_secret("\n".join(ctx.breaches))
         self.warnings.setVisible(bool(ctx.breaches))
         self.remarks.set_secret("\n".join(ctx.remarks))

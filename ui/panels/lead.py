@@ -37,7 +37,7 @@ from app.quickentry import QuickOffer
 from ui import theme
 from ui.widgets.alerts import AlertList, TacticCards
 from ui.widgets.authority import AuthorityDialog, breach_line
-from ui.widgets.common import ConfidentialLabel, add_shortcut, fmt
+from ui.widgets.common import LOCKED, ConfidentialLabel, add_shortcut, fmt, refusal, sealed
 from ui.widgets.feed import ActFeed
 from ui.widgets.lead_issue import IssueCard
 from ui.widgets.ledger import LedgerTable
@@ -173,6 +173,8 @@ class LeadPanel(QWidget):
     def _issues_changed(self) -> None:
         prep = self.session.prep
         self.entry.set_issues(prep.issues, prep.currency)
+        # the same rule the services enforce: only those who may speak for us log offers here
+        self.entry.set_refused(refusal(self.session, "offer", {"side": "us"}))
         if list(self.cards) != list(prep.issues):
             for card in self.cards.values():
                 card.setParent(None)
@@ -334,10 +336,12 @@ class LeadPanel(QWidget):
             m = meter(prep, acts, s.member, key, last_value(state.get("ours")))
             card.show_state(prep.issues[key], prep.currency, state, m, s.member, s.room_safe)
         score = analysis.get("score") or {}
-        self.score_ours.set_secret(_score("ours", score.get("ours")),
-                                   "our current package, scored by our own preferences")
+        locked = bool(analysis.get("locked"))  # scores need the sealed positions
+        self.score_ours.set_secret(_score("ours", score.get("ours"), locked),
+                                   "our current package, scored by our own preferences", locked)
         self.score_theirs.set_secret(_score("theirs", score.get("theirs")),
                                      "their current package, scored by our own preferences")
+        self.score_theirs.setVisible(not locked)  # one "locked" says it for both
         alerts = analysis.get("alerts") or []
         self.tactics.show_alerts(alerts, refs(acts))
         self.alerts.show_alerts(alerts, prep, s.room_safe)
@@ -384,7 +388,8 @@ class LeadPanel(QWidget):
                                  f" · {better} is better for us")
         self.forecast.set_secret(_references(issue, m, prep.currency) + "  ·  "
                                  + _forecast_text(state.get("forecast"), issue.unit,
-                                                  prep.currency))
+                                                  prep.currency, issue.locked),
+                                 locked=issue.locked)
 
     # --- pointing at acts -----------------------------------------------------------------------
 
@@ -410,19 +415,24 @@ class LeadPanel(QWidget):
         self.chart.mark(offer_axis(self.session.acts).get(act.seq))
 
 
-def _score(side: str, value) -> str:
+def _score(side: str, value, locked: bool = False) -> str:
+    if locked:
+        return LOCKED
     return f"{side} —" if value is None else f"{side} {value:.0f} / 100"
 
 
 def _references(issue, m, currency: str | None) -> str:
-    parts = [f"target {fmt(issue.target, issue.unit, currency)}",
-             f"walk-away {fmt(issue.walk_away, issue.unit, currency)}"]
-    if m is not None and m.limit is not None:
-        parts.append(f"my limit {fmt(m.limit, issue.unit, currency)}")
+    parts = [f"target {sealed(issue.target, issue.unit, currency)}",
+             f"walk-away {sealed(issue.walk_away, issue.unit, currency)}"]
+    if m is not None and (m.limit is not None or m.limit_locked):
+        parts.append(f"my limit {sealed(m.limit, issue.unit, currency, m.limit_locked)}")
     return " · ".join(parts)
 
 
-def _forecast_text(forecast: dict | None, unit: str | None, currency: str | None) -> str:
+def _forecast_text(forecast: dict | None, unit: str | None, currency: str | None,
+                   locked: bool = False) -> str:
+    if locked:  # the forecast needs the sealed positions
+        return f"forecast {LOCKED}"
     if not forecast:
         return "forecast of where they stop: after their 3rd offer here"
     signal = f", {forecast['signal']}" if forecast.get("signal") else ""

@@ -254,7 +254,8 @@ class ObserverPanel(QWidget):
                 value = QTableWidgetItem(fmt(done.value, unit, cur))
                 status = QTableWidgetItem("final" if done.final else "tentative")
                 colour = theme.AGREED
-                if not safe and issue.is_worse(done.value, issue.walk_away):
+                if not safe and issue.walk_away is not None \
+                        and issue.is_worse(done.value, issue.walk_away):
                     colour = theme.BREACH
                     value.setToolTip("past the walk-away")
                 value.setForeground(QBrush(theme.color(colour)))

@@ -1,14 +1,15 @@
 """BATNA: what we do if this deal fails, our estimate of what the supplier does if they lose us, and
-our alternative's value per issue (e.g. the second source's price). Confidential throughout."""
+our alternative's value per issue (e.g. the second source's price). Confidential throughout: sealed
+on a computer without the join phrase, where every field says "locked" and nothing can be saved."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.prepare import Place, batna_notes
+from app.prepare import Place, batna_locked, batna_notes
 from ui.prepare.form import Form, SecretEdit, SecretText, muted
 from ui.prepare.section import Section, focus
-from ui.widgets.common import Card, ConfidentialLabel, fmt
+from ui.widgets.common import Card, ConfidentialLabel, sealed
 
 
 class BatnaSection(Section):
@@ -57,8 +58,11 @@ class BatnaSection(Section):
             ("Save BATNA", self.submit, "Record both BATNAs and our values in the journal"),
             ("Revert", self.reload, "Drop the unsaved changes"))
         self.status = muted("")
+        self.sealed_note = muted("The BATNA is sealed on this computer: enter the join phrase "
+                                 "(Edit → Join this workspace…) to read or change it.")
         self.box.addLayout(row)
         self.box.addWidget(self.status)
+        self.box.addWidget(self.sealed_note)
 
     def _value_rows(self) -> None:
         """One row per issue (rebuilt when the issues change; typed values survive)."""
@@ -68,7 +72,7 @@ class BatnaSection(Section):
                 issue = prep.issues[key]
                 name.setText(issue.label or key)
                 unit.setText(issue.unit or prep.currency or "")
-                walk.set_secret(f"our walk-away: {fmt(issue.walk_away, issue.unit, prep.currency)}")
+                self._walk(walk, issue)
             return
         typed = {k: self.form.value(f"values.{k}") for k in self.rows}
         for key, widgets in self.rows.items():
@@ -94,12 +98,24 @@ class BatnaSection(Section):
             for c, w in enumerate((name, edit, unit, holder)):
                 self.grid.addWidget(w, r, c)
             self.rows[key] = [name, edit, unit, holder, walk]
-            walk.set_secret(f"our walk-away: {fmt(issue.walk_away, issue.unit, prep.currency)}")
+            self._walk(walk, issue)
+
+    def _walk(self, label: ConfidentialLabel, issue) -> None:
+        label.set_secret(f"our walk-away: {sealed(issue.walk_away, issue.unit, self.currency())}",
+                         locked=issue.walk_away is None)
+
+    def is_sealed(self) -> bool:
+        """True when the BATNA cannot be read or saved here (no join phrase)."""
+        return not self.keyed or batna_locked(self.prep)
 
     # --- behaviour ------------------------------------------------------------------------------
 
     def refresh(self, *_: object) -> None:
         self._value_rows()
+        locked = self.is_sealed()
+        for editor in self.form.editors.values():
+            editor.set_locked(locked)
+        self.sealed_note.setVisible(locked)
         self.notes.set_secret("\n".join(f"⚠ {n}" for n in batna_notes(self.prep)))
         if self.form.dirty:
             self.status.setText("Changed elsewhere meanwhile; Save keeps yours, Revert takes "
@@ -118,7 +134,7 @@ class BatnaSection(Section):
         self._edited()
 
     def _edited(self) -> None:
-        self.save.setEnabled(self.editable and self.form.dirty)
+        self.save.setEnabled(self.editable and self.form.dirty and not self.is_sealed())
         self.revert.setEnabled(self.editable and self.form.dirty)
 
     def submit(self) -> None:

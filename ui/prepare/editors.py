@@ -1,5 +1,6 @@
-"""Editors that hide what they hold while the session is room-safe, and the label that shows a
-field's problem beside it."""
+"""Editors that hide what they hold while the session is room-safe, and say "locked" (read-only)
+while what they hold is sealed to this computer, and the label that shows a field's problem beside
+it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,38 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from ui import theme
+from ui.widgets.common import LOCKED, LOCKED_TIP
 
 
-class SecretEdit(QLineEdit):
+class _Lockable:
+    """What both secret editors share: "locked" (empty, read-only, saying how to see it) while
+    their figure is sealed to this computer (no join phrase)."""
+
+    _locked = False
+    _hint = ""
+    _tip = ""
+
+    def set_locked(self, on: bool) -> None:
+        """Show the field as sealed (``on``), or as an ordinary editor again."""
+        if on == self._locked:
+            return
+        if on:
+            self.set_value("")
+            self._hint, self._tip = self.placeholderText(), self.toolTip()
+            self.setPlaceholderText(LOCKED)
+            self.setToolTip("\n".join(t for t in (self._tip, LOCKED_TIP) if t))
+        else:
+            self.setPlaceholderText(self._hint)
+            self.setToolTip(self._tip)
+        self._locked = on
+        self.set_editable(self._enabled)
+
+    def is_locked(self) -> bool:
+        """True while the field shows a sealed figure."""
+        return self._locked
+
+
+class SecretEdit(_Lockable, QLineEdit):
     """A line edit whose text is replaced by a mask (and locked) while the session is room-safe.
 
     ``value()`` is always the real text, masked or not; ``setText`` while masked updates the real
@@ -35,9 +65,9 @@ class SecretEdit(QLineEdit):
             self.setText(text)
 
     def set_editable(self, on: bool) -> None:
-        """Enable or disable editing (stays locked while masked)."""
+        """Enable or disable editing (stays read-only while masked or sealed)."""
         self._enabled = on
-        self.setEnabled(on and not self._masked)
+        self.setEnabled(on and not self._masked and not self._locked)
 
     def mask(self, on: bool) -> None:
         """Hide (or show again) the text, if this editor holds a confidential figure."""
@@ -55,10 +85,10 @@ class SecretEdit(QLineEdit):
             self.blockSignals(True)
             self.setText(self._real)
             self.blockSignals(False)
-            self.setEnabled(self._enabled)
+            self.setEnabled(self._enabled and not self._locked)
 
 
-class SecretText(QPlainTextEdit):
+class SecretText(_Lockable, QPlainTextEdit):
     """A multi-line text with the same masking as ``SecretEdit`` (for the BATNA)."""
 
     textEdited = Signal()  # noqa: N815 - mirrors QLineEdit
@@ -94,10 +124,10 @@ class SecretText(QPlainTextEdit):
         self._loading = False
 
     def set_editable(self, on: bool) -> None:
-        """Enable or disable editing."""
+        """Enable or disable editing (read-only while masked or sealed)."""
         self._enabled = on
-        self.setReadOnly(not on or self._masked)
-        self.setEnabled(on and not self._masked)
+        self.setReadOnly(not on or self._masked or self._locked)
+        self.setEnabled(on and not self._masked and not self._locked)
 
     def mask(self, on: bool) -> None:
         """Hide (or show again) the text."""

@@ -2,11 +2,14 @@
 
 Add, edit, reorder, and remove before the first meeting. The editor keeps unsaved changes per
 issue (a draft) while you look at another, and shows each refusal of the services beside its field.
+Without the join phrase the target and walk-away say "locked", and no issue can be saved (each
+carries them); reordering and removing still work.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,7 +29,7 @@ from app.prepare import Place
 from ui import theme
 from ui.prepare.form import Form, SecretEdit, muted
 from ui.prepare.section import Section, focus
-from ui.widgets.common import Card, fmt
+from ui.widgets.common import LOCKED, LOCKED_TIP, Card, fmt
 
 #: (field, column/label, confidential, placeholder)
 FIELDS = (
@@ -114,8 +117,12 @@ class IssuesSection(Section):
             ("Save issue", self.submit, "Record the issue in the journal"),
             ("Revert", self.revert_draft, "Drop the unsaved changes to this issue"))
         self.status = muted("")
+        self.sealed_note = muted("Each issue carries its target and walk-away, which are sealed "
+                                 "on this computer: enter the join phrase (Edit → Join this "
+                                 "workspace…) to add or change an issue.")
         self.editor.box.addLayout(row)
         self.editor.box.addWidget(self.status)
+        self.editor.box.addWidget(self.sealed_note)
         self.editor.box.addWidget(muted("* confidential: hidden in room-safe."))
         return self.editor
 
@@ -132,6 +139,9 @@ class IssuesSection(Section):
                 item.setData(Qt.ItemDataRole.UserRole, issue.key)
                 if field == "label":
                     item.setToolTip(f"key: {issue.key}")
+                elif item.text() == LOCKED:
+                    item.setToolTip(LOCKED_TIP)
+                    item.setForeground(QBrush(theme.color(theme.muted())))
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
         self.table.setFixedHeight(self.table.horizontalHeader().height() + 4 +
@@ -153,6 +163,8 @@ class IssuesSection(Section):
             return "lower" if issue.better == "lower" else "higher"
         if field in ("target", "walk_away") and safe:
             return theme.CONFIDENTIAL_MASK
+        if field in ("target", "walk_away") and getattr(issue, field) is None:
+            return LOCKED  # sealed to this computer
         if field == "weight":
             share = f"{weights[issue.key] * 100:.0f} %"
             return f"{dec_str(issue.weight)} ({share})" if issue.weight is not None else share
@@ -200,11 +212,14 @@ class IssuesSection(Section):
         issue = self.prep.issues.get(key)
         draft = self.drafts.get(key)  # what was typed and not saved (kept across refreshes)
         saved = _values(issue) if issue else {"better": "lower"}
+        sealed = not self.keyed or (issue is not None and issue.locked)
+        for field in ("target", "walk_away"):
+            self.form.editors[field].set_locked(sealed)
         self.form.load(draft or saved)
         self.form.dirty = draft is not None
         name = (issue.label or issue.key) if issue else "New issue"
         self.editor_title.setText(name + ("  — unsaved changes" if draft else ""))
-        self.form.editors["key"].set_editable(self.editable and issue is None)
+        self.form.editors["key"].set_editable(self.editable and self.keyed and issue is None)
         self.form.editors["key"].setToolTip(
             "" if issue is None else "The key names the issue in the journal; it cannot change. "
             "To rename it, add a new issue and remove this one before the first meeting.")
@@ -278,7 +293,9 @@ class IssuesSection(Section):
         existing = self.current in prep.issues
         keys = list(prep.issues)
         at = keys.index(self.current) if existing else -1
-        self.add_button.setEnabled(on)
+        keyed = self.keyed  # an issue cannot be written without its sealed positions
+        self.sealed_note.setVisible(on and not keyed)
+        self.add_button.setEnabled(on and keyed)
         self.up.setEnabled(on and existing and at > 0)
         self.down.setEnabled(on and existing and at < len(keys) - 1)
         met = bool(prep.meetings)
@@ -286,7 +303,7 @@ class IssuesSection(Section):
         self.remove_button.setToolTip(
             "Issues negotiated in a meeting stay: their history refers to them." if met
             else "Remove the issue (only before the first meeting)")
-        self.save.setEnabled(on and self.current in self.drafts)
+        self.save.setEnabled(on and keyed and self.current in self.drafts)
         self.revert.setEnabled(on and self.current in self.drafts)
 
     # --- section hooks --------------------------------------------------------------------------
@@ -295,8 +312,9 @@ class IssuesSection(Section):
         self.editor.setVisible(on)  # read-only: the table says it all
         for button in (self.add_button, self.up, self.down, self.remove_button):
             button.setVisible(on)
-        self.form.set_editable(on)
-        self.form.editors["key"].set_editable(on and self.current not in self.prep.issues)
+        writable = on and self.keyed  # without the key no issue can be saved: all read-only
+        self.form.set_editable(writable)
+        self.form.editors["key"].set_editable(writable and self.current not in self.prep.issues)
         self._buttons()
 
     def set_room_safe(self, on: bool) -> None:

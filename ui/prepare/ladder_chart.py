@@ -1,6 +1,6 @@
 """A small chart of one issue's planned concession ladder: opening, each planned step, and the
-target and walk-away it must respect. Styled like the trajectory chart (same line looks); floats
-only here, for plotting."""
+target and walk-away it must respect (left out while sealed to this computer). Styled like the
+trajectory chart (same line looks); floats only here, for plotting."""
 
 from __future__ import annotations
 
@@ -79,12 +79,14 @@ class LadderChart(QWidget):
         self.curve.setData(xs, ys)
         self.dots.setData(list(range(len(values))), [float(v) for v in values])
         for key, line in self.lines.items():
-            line.setVisible(True)
-            place_line(line, STYLES[key].caption, getattr(issue, key), issue.unit, currency)
+            value = getattr(issue, key)
+            line.setVisible(value is not None)  # a sealed position is not drawn
+            if value is not None:
+                place_line(line, STYLES[key].caption, value, issue.unit, currency)
         item.setXRange(-0.2, max(len(steps), 1) + 0.6, padding=0)
         item.getAxis("bottom").setTickSpacing(levels=[(1, 0)])
-        lo = min(float(v) for v in [*values, issue.walk_away])
-        hi = max(float(v) for v in [*values, issue.walk_away])
+        bounds = [float(v) for v in [*values, issue.walk_away] if v is not None]
+        lo, hi = min(bounds), max(bounds)
         pad = (hi - lo) * 0.12 or 1.0
         item.setYRange(lo - pad, hi + pad, padding=0)
         item.setLabel("left", f"{issue.label or issue.key} ({issue.unit or currency or ''})")

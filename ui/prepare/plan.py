@@ -1,6 +1,7 @@
 """Concession plan: per issue, a ladder of steps from the opening toward the target (never past the
 walk-away), each with the get we ask for in return. "Suggest" proposes a diminishing ladder
-(``app.prepare``) to edit before saving. The whole plan is confidential."""
+(``app.prepare``) to edit before saving. The whole plan is confidential: on a computer without the
+join phrase it is sealed, says "locked", and cannot be written."""
 
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.numbers import dec_str
-from app.prepare import Place, ladder_moves, suggest_asks, suggest_ladder
+from app.prepare import Place, ladder_moves, plan_locked, suggest_asks, suggest_ladder
 from ui import theme
 from ui.prepare.form import Form, SecretEdit, muted
 from ui.prepare.ladder_chart import LadderChart
 from ui.prepare.section import Section, focus
-from ui.widgets.common import Card, ConfidentialLabel, fmt, styled
+from ui.widgets.common import LOCKED, Card, ConfidentialLabel, fmt, sealed, styled
 
 KEY = Qt.ItemDataRole.UserRole
 
@@ -132,9 +133,17 @@ class PlanSection(Section):
             if header is not None and header.widget() is not None:
                 header.widget().setVisible(bool(items))
         issue = self.prep.issues.get(self.current or "")
-        self.empty.setText("" if items or issue is None else
-                           f"No plan for {issue.label or issue.key} yet: press Suggest for a "
-                           f"shrinking ladder to edit, or Add step.")
+        name = (issue.label or issue.key) if issue is not None else ""
+        if issue is not None and plan_locked(self.prep, issue.key):
+            text = (f"The plan for {name} is {LOCKED}: it is sealed on this computer. Enter the "
+                    f"join phrase (Edit → Join this workspace…) to see it.")
+        elif not self.keyed:
+            text = (f"No plan for {name} yet. A plan is sealed when saved: enter the join phrase "
+                    f"(Edit → Join this workspace…) to write one.")
+        else:
+            text = (f"No plan for {name} yet: press Suggest for a shrinking ladder to edit, or "
+                    f"Add step.")
+        self.empty.setText("" if items or issue is None else text)
         self.empty.setVisible(not items and issue is not None)
         self._draw()
 
@@ -183,7 +192,8 @@ class PlanSection(Section):
         self.issues.clear()
         for key, issue in prep.issues.items():
             plan = prep.plan.get(key)
-            mark = f"{len(plan.steps)} steps" if plan else "no plan"
+            mark = f"{len(plan.steps)} steps" if plan else \
+                LOCKED if plan_locked(prep, key) else "no plan"
             draft = "  (unsaved)" if key in self.drafts else ""
             item = QListWidgetItem(f"{issue.label or key}\n   {mark}{draft}")
             item.setData(KEY, key)
@@ -221,8 +231,8 @@ class PlanSection(Section):
         self.heading.setText(f"{issue.label or key} — {issue.better} is better for us")
         self.positions.set_secret(
             f"opening {fmt(issue.opening, issue.unit, cur)} → target "
-            f"{fmt(issue.target, issue.unit, cur)}  ·  never past the walk-away "
-            f"{fmt(issue.walk_away, issue.unit, cur)}")
+            f"{sealed(issue.target, issue.unit, cur)}  ·  never past the walk-away "
+            f"{sealed(issue.walk_away, issue.unit, cur)}", locked=issue.locked)
         if self.form.dirty:  # changed elsewhere while typing: keep what is typed
             self.drafts[key] = self._typed()
         plan = prep.plan.get(key)
@@ -239,7 +249,7 @@ class PlanSection(Section):
         if self.form.dirty and self.current:
             self.drafts[self.current] = self._typed()
         has_issue = self.current in self.prep.issues
-        on = self.editable and has_issue
+        on = self.editable and has_issue and self.keyed  # a plan is sealed when written
         self.add.setEnabled(on)
         self.suggest.setEnabled(on)
         self.count.setEnabled(on)
@@ -259,6 +269,7 @@ class PlanSection(Section):
         self.chart.show_ladder(issue, steps, self.prep.currency)
         moves = ladder_moves(issue, steps) if issue and len(steps) == len(self.rows) else []
         safe = self.session.room_safe
+        self.chart.setVisible(not safe and not (issue is not None and issue.locked))
         for n, widgets in enumerate(self.rows):
             label = widgets[5]
             if n >= len(moves) or safe:
@@ -317,8 +328,7 @@ class PlanSection(Section):
 
     def set_room_safe(self, on: bool) -> None:
         self.form.mask(on)
-        self.chart.setVisible(not on)
-        self._draw()
+        self._draw()  # the chart hides with the figures
 
     def focus_place(self, place: Place) -> None:
         key = place.issue or next((k for k in self.prep.issues if k not in self.prep.plan), None)

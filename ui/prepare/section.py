@@ -1,4 +1,5 @@
-"""The base of every Prepare section: its session, its writer, who may edit, room-safe."""
+"""The base of every Prepare section: its session, its writer, who may edit, room-safe, and whether
+this computer holds the join phrase (``keyed``) to read and save the sealed fields."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class Section(QWidget):
         session.preparation_changed.connect(self.refresh)
         session.preparation_changed.connect(self._todo)
         session.room_safe_changed.connect(self.set_room_safe)
+        session.reloaded.connect(self._reloaded)
         self._todo()
         self.refresh()
         self.set_editable(self.editable)
@@ -63,6 +65,17 @@ class Section(QWidget):
     def retheme(self) -> None:
         """The system theme flipped: redraw whatever holds a colour."""
         self.refresh()
+
+    @property
+    def keyed(self) -> bool:
+        """True when this computer holds the join phrase: sealed fields can be read and saved
+        (without it the services refuse them: "… is confidential: join the workspace …")."""
+        return self.session.unlocked
+
+    def _reloaded(self) -> None:
+        """The join phrase was entered: the sealed fields open (their editors too)."""
+        self.refresh()
+        self.set_editable(self.editable)
 
     def _todo(self, *_: object) -> None:
         items = [i for i in readiness(self.prep)["items"]

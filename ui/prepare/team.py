@@ -1,6 +1,7 @@
 """Team and authority: who is on the team in which role, and for each member and issue the furthest
 value they may agree without approval (the services check it lies between opening and walk-away).
-Limits are confidential."""
+Limits are confidential: without the join phrase a recorded limit says "locked" and no limit can be
+written; the members can still be edited."""
 
 from __future__ import annotations
 
@@ -22,12 +23,12 @@ from PySide6.QtWidgets import (
 
 from app.domain import ROLES
 from app.numbers import dec_str
-from app.prepare import Place
+from app.prepare import Place, limit_locked
 from app.rules import Problem
 from ui import theme
 from ui.prepare.form import Form, SecretEdit, muted
 from ui.prepare.section import Section, focus
-from ui.widgets.common import Card, ConfidentialLabel, fmt
+from ui.widgets.common import Card, ConfidentialLabel, fmt, sealed
 
 ROLE_WORDS = {"lead": "lead — speaks and logs offers", "sme": "SME — technical and cost facts",
               "observer": "observer — watches the other side", "approver": "approver — signs off "
@@ -104,7 +105,10 @@ class TeamSection(Section):
             ("Revert", self.reload_limits, "Drop the unsaved changes"))
         card.box.addLayout(buttons)
         self.limit_status = muted("")
+        self.sealed_note = muted("Limits are sealed on this computer: enter the join phrase "
+                                 "(Edit → Join this workspace…) to see or change them.")
         card.box.addWidget(self.limit_status)
+        card.box.addWidget(self.sealed_note)
         self.limits.edited.connect(self._limits_edited)
         return card
 
@@ -138,9 +142,12 @@ class TeamSection(Section):
             member, issue = name.split("|", 1)
             saved = dec_str(prep.limit(member, issue)) or ""
             loaded[name] = saved
+            self.limits.editors[name].set_locked(limit_locked(prep, member, issue))
             if typed[name] == self.loaded.get(name, ""):  # untouched: show the recorded limit
                 self.limits.set_value(name, saved)
         self.loaded = loaded
+        self.sealed_note.setVisible(not self.keyed and bool(self.limits.editors))
+        self.limits.set_editable(self.editable and self.keyed)
         self._limits_edited()
 
     def _build_grid(self) -> None:
@@ -159,7 +166,8 @@ class TeamSection(Section):
             span = ConfidentialLabel(self.session)
             span.setProperty("role", "muted")
             span.set_secret(f"{fmt(issue.opening, issue.unit, cur)} … "
-                            f"{fmt(issue.walk_away, issue.unit, cur)}")
+                            f"{sealed(issue.walk_away, issue.unit, cur)}",
+                            locked=issue.walk_away is None)
             self.grid.addWidget(head, 0, c)
             self.grid.addWidget(span, 1, c)
         self.grid.addWidget(muted("opening … walk-away", wrap=False), 1, 0)
@@ -176,7 +184,7 @@ class TeamSection(Section):
                                 + (f" ({issue.unit})" if issue.unit else ""))
                 error = self.limits.add(name, edit)
                 edit.set_value(typed.get(name, self.loaded.get(name, "")))
-                edit.set_editable(self.editable)
+                edit.set_editable(self.editable and self.keyed)
                 holder = QWidget()
                 col = QVBoxLayout(holder)
                 col.setContentsMargins(0, 0, 0, 0)
@@ -202,7 +210,7 @@ class TeamSection(Section):
 
     def _limits_edited(self, *_: object) -> None:
         changed = bool(self.changed_limits())
-        self.save_limits.setEnabled(self.editable and changed)
+        self.save_limits.setEnabled(self.editable and self.keyed and changed)
         self.revert_limits.setEnabled(self.editable and changed)
 
     # --- members --------------------------------------------------------------------------------
@@ -289,7 +297,7 @@ class TeamSection(Section):
     def set_editable(self, on: bool) -> None:
         self.members.set_editable(on)
         self.editor_box.setEnabled(on)
-        self.limits.set_editable(on)
+        self.limits.set_editable(on and self.keyed)  # a limit is sealed when written
         self._buttons()
         self._limits_edited()
 

@@ -104,6 +104,7 @@ class PrepareView(QWidget):
         outer.addLayout(left)
         outer.addLayout(right, 1)
         session.preparation_changed.connect(self.refresh)
+        session.reloaded.connect(self.refresh)
         self.nav.setCurrentRow(0)
         self.refresh()
 
@@ -126,6 +127,9 @@ class PrepareView(QWidget):
         else:
             self.banner.setText(f"Read-only: only the lead edits the preparation (you are "
                                 f"{self.session.member}, {self.session.role}).")
+        if not self.session.unlocked:
+            self.banner.setText(self.banner.text() + " Confidential fields say “locked”: this "
+                                "computer does not hold the join phrase.")
 
     def retheme(self) -> None:
         """The system theme flipped: re-colour the marks of the list."""

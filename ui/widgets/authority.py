@@ -3,7 +3,8 @@
 The meter draws ``app.meeting.Meter``: the track runs from our opening (left) to the walk-away
 (right), the fill is our current position, a tick marks this member's authority limit (and a
 second one how far a granted approval reaches). In room-safe the fill and ticks go (they would
-give the limits away) and only an empty track is left.
+give the limits away) and only an empty track is left; so they do while the walk-away is sealed to
+this computer (no join phrase), and the words say "locked".
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from app.authority import Breach
 from app.domain import Issue
 from app.meeting import Meter
 from ui import theme
-from ui.widgets.common import fmt
+from ui.widgets.common import LOCKED, fmt
 
 
 class AuthorityMeter(QWidget):
@@ -56,7 +57,7 @@ class AuthorityMeter(QWidget):
         p.setBrush(track)
         p.drawRoundedRect(r, radius, radius)
         m = self.meter
-        if m is None or self.hidden_figures:
+        if m is None or self.hidden_figures or m.walk_away_locked:
             return
         if m.used is not None:
             colour = theme.BREACH if (m.past_limit or m.past_walk_away) else theme.OURS
@@ -78,9 +79,13 @@ def meter_text(meter: Meter | None, issue: Issue, member: str, currency: str | N
     """The meter in words: where our position stands against ``member``'s limit (or, without a
     limit, the walk-away), in the issue's unit and right whichever direction is better:
     ``15 days of room to Dana's limit 60 days``, ``at Dana's limit 0.86 EUR/box``,
-    ``3 months past Dana's limit 18 months · approved to 15 months``."""
+    ``3 months past Dana's limit 18 months · approved to 15 months``. Without the join phrase:
+    ``room to the walk-away and limit: locked``."""
     if meter is None or meter.position is None:
         return "no position of ours yet"
+    name = f"{member.split()[0]}'s limit"
+    if meter.walk_away_locked:
+        return f"room to the walk-away and {name}: {LOCKED}"
 
     def against(bound, name: str) -> str:
         gap, shown = abs(bound - meter.position), fmt(bound, issue.unit, currency)
@@ -91,8 +96,10 @@ def meter_text(meter: Meter | None, issue: Issue, member: str, currency: str | N
 
     if meter.past_walk_away or meter.limit is None:
         text = against(issue.walk_away, "walk-away")
+        if meter.limit_locked:
+            text += f" · {name} {LOCKED}"
         return f"✗ {text}" if meter.past_walk_away else text
-    text = against(meter.limit, f"{member.split()[0]}'s limit")
+    text = against(meter.limit, name)
     if meter.approved_to is not None:
         text += f" · approved to {fmt(meter.approved_to, issue.unit, currency)}"
     return f"✗ {text}: needs approval" if meter.past_limit else text

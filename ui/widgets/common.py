@@ -1,5 +1,6 @@
 """What every panel uses: numbers with their units, cards, labels that hide confidential figures,
-a line that Esc leaves, panel shortcuts and colour roles."""
+the "locked" marker of a figure sealed to this computer, a line that Esc leaves, panel shortcuts,
+colour roles, and what the member's role may not do (``refusal``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from app.domain import Issue, Preparation
+from app.services import may
 from ui import theme
+
+#: What stands in for a confidential figure this computer cannot read (no join phrase): one word,
+#: in the muted colour, with ``LOCKED_TIP`` as its tooltip, wherever such a figure would be.
+LOCKED = "locked"
+LOCKED_TIP = ("Sealed: enter the join phrase to see it (Edit → Join this workspace…)")
 
 
 def fmt(value: Decimal | str | None, unit: str | None = None, currency: str | None = None) -> str:
@@ -24,6 +31,17 @@ def fmt(value: Decimal | str | None, unit: str | None = None, currency: str | No
             return f"{text} {unit}"
         return f"{text} %" if unit == "%" else f"{text} {unit}"
     return f"{text} {currency}" if currency else text
+
+
+def sealed(value: Decimal | str | None, unit: str | None = None, currency: str | None = None,
+           locked: bool | None = None) -> str:
+    """A confidential figure with its unit, or ``LOCKED`` when it is sealed to this computer.
+
+    ``locked`` None means "None is locked" (targets and walk-aways always exist); pass it for a
+    figure that may be unset too (a limit: ``None`` and not locked is "—")."""
+    if locked or (locked is None and value is None):
+        return LOCKED
+    return fmt(value, unit, currency)
 
 
 def value_text(prep: Preparation, issue: str, value: object) -> str:
@@ -44,9 +62,21 @@ def issue_tooltip(issue: Issue, currency: str | None, room_safe: bool) -> str:
     lines = [f"{issue.label or issue.key} ({issue.key}), {issue.better} is better",
              f"our opening {fmt(issue.opening, issue.unit, currency)}"]
     if not room_safe:
-        lines += [f"target {fmt(issue.target, issue.unit, currency)}",
-                  f"walk-away {fmt(issue.walk_away, issue.unit, currency)}"]
+        lines += [f"target {sealed(issue.target, issue.unit, currency)}",
+                  f"walk-away {sealed(issue.walk_away, issue.unit, currency)}"]
+        if issue.locked:
+            lines.append(LOCKED_TIP)
     return "\n".join(lines)
+
+
+def refusal(session, kind: str, payload: dict | None = None) -> str | None:
+    """Why this window's member may not log ``kind`` (``app.services.may``'s reason, which the
+    services enforce), or None when they may. The console disables the control and says it."""
+    member = session.prep.team.get(session.member)
+    if member is None:
+        return f"{session.member} is not on this negotiation's team"
+    reason = may(member, kind, payload or {})
+    return None if reason is None else reason[0].upper() + reason[1:]
 
 
 def styled(label: QWidget, role: str) -> None:
@@ -144,13 +174,27 @@ class ConfidentialLabel(QLabel):
         super().__init__(parent)
         self._secret, self._tip = text, ""
         self._session = session
+        self._role: str | None = None  # the colour role to restore once no longer locked
         session.room_safe_changed.connect(self._refresh)
         self._refresh()
 
-    def set_secret(self, text: str, tooltip: str = "") -> None:
-        """Set the real text; it shows only when room-safe is off."""
+    def set_secret(self, text: str, tooltip: str = "", locked: bool = False) -> None:
+        """Set the real text; it shows only when room-safe is off. ``locked``: the text is (or
+        is mostly) the ``LOCKED`` marker: muted, and the tooltip says how to see the figure."""
         self._secret, self._tip = text, tooltip
+        if locked:
+            self._tip = "\n".join(t for t in (tooltip, LOCKED_TIP) if t)
+            if self._role is None:
+                self._role = self.property("role") or ""
+            styled(self, "muted")
+        elif self._role is not None:
+            styled(self, self._role)
+            self._role = None
         self._refresh()
+
+    def is_locked(self) -> bool:
+        """True while the label shows a figure sealed to this computer."""
+        return self._role is not None
 
     def _refresh(self, *_: object) -> None:
         hidden = self._session.room_safe

@@ -10,7 +10,7 @@ from app.domain import Issue
 from app.meeting import Meter, trend
 from ui import theme
 from ui.widgets.authority import AuthorityMeter, meter_text
-from ui.widgets.common import ConfidentialLabel, ElidedLabel, fmt, styled
+from ui.widgets.common import LOCKED, ConfidentialLabel, ElidedLabel, fmt, styled
 
 BIG = 2.1  # positions and gap
 SHOWN_SIZES = 4  # the latest concession sizes a card lists
@@ -134,13 +134,21 @@ class IssueCard(QFrame):
             self.units[key].setText(unit if value is not None else "")
         agreed = state.get("agreed")
         self.agreed.setText(f"✓ agreed {fmt(agreed, issue.unit, currency)}" if agreed else "")
+        tip = "concession sizes as a share of our opening → walk-away range"
         for label, side, sizes in ((self.ours, "ours", state.get("our_concessions") or []),
                                    (self.theirs, "theirs", state.get("their_concessions") or [])):
+            if issue.locked:  # sizes are shares of the sealed range: one line says so
+                label.set_secret(f"concession sizes {LOCKED}" if side == "ours" else "", tip,
+                                 locked=True)
+                label.setVisible(side == "ours")
+                continue
+            label.setVisible(True)
             text, role = concession_text(side, sizes)
-            label.set_secret(text, "concession sizes as a share of our opening → walk-away range")
+            label.set_secret(text, tip)
             styled(label, "muted" if room_safe else role)  # a colour would hint at the trend
         text = meter_text(meter, issue, member, currency)
-        self.meter_label.set_secret(text, text)
+        locked = meter is not None and meter.locked and meter.position is not None
+        self.meter_label.set_secret(text, text, locked=locked)
         past = meter is not None and (meter.past_limit or meter.past_walk_away)
         styled(self.meter_label, "breach" if past and not room_safe else "muted")
         self.meter.set_meter(meter, room_safe)

@@ -90,6 +90,17 @@ class QuickEntry(QWidget):
         self.line.tab_pressed.connect(self.complete)
         self.line.history_step.connect(self._recall)
         self.error: QuickEntryError | None = None
+        self.refused: str | None = None  # why this member may not log offers here
+        self._hint()
+
+    def set_refused(self, reason: str | None) -> None:
+        """Disable the line, saying ``reason`` under it in one line (the member may not speak
+        for us: the services would refuse the offer), or enable it again with None."""
+        if reason == self.refused:
+            return
+        self.refused = reason
+        self.line.setEnabled(reason is None)
+        self.line.setToolTip(reason or "")
         self._hint()
 
     # --- vocabulary ------------------------------------------------------------------------------
@@ -146,8 +157,8 @@ class QuickEntry(QWidget):
 
     def enter(self) -> None:
         """Enter: parse the line; a good offer is ``submitted``, a bad one marked in place."""
-        if self.pending is not None:
-            return  # the previous offer is still being written
+        if self.pending is not None or self.refused is not None:
+            return  # the previous offer is still being written, or the line is read-only
         text = self.line.text()
         try:
             offer = parse(text, self.vocab)
@@ -213,6 +224,9 @@ class QuickEntry(QWidget):
     # --- the line under -------------------------------------------------------------------------
 
     def _hint(self) -> None:
+        if self.refused is not None:
+            self._say(f"Read-only: {self.refused}", "muted")
+            return
         if self.error is not None or self.pending is not None:
             return
         text = self.line.text()
