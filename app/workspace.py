@@ -208,9 +208,19 @@ class Workspace:
         raise NotFound(f'no negotiation "{text}" in this workspace')
 
     def acts(self, negotiation: int, upto: int | None = None) -> list[Act]:
-        """The negotiation's journal, in order, up to sequence ``upto`` if given."""
-        with self.store.read() as conn:
-            return journal.acts_of(conn, self.store.codec, negotiation, upto=upto)
+        """The negotiation's journal, in order, up to sequence ``upto`` if given.
+
+        Reading the whole journal also brings the services' state of the negotiation up to date,
+        so that the console's first read is not followed by a second one.
+        """
+        with self._lock, self.store.read() as conn:
+            acts = journal.acts_of(conn, self.store.codec, negotiation, upto=upto)
+            if upto is None and acts:
+                st = self._states.setdefault(negotiation, NegState(negotiation))
+                for act in acts:
+                    if act.seq > st.last_seq:
+                        st.take(act)
+            return acts
 
     def preparation(self, negotiation: int) -> Preparation:
         """The preparation as it stands now (shared; do not change it)."""

@@ -76,6 +76,10 @@ def alert_text(alert: dict, prep: Preparation, room_safe: bool) -> str:
     return f"{symbol} " + " · ".join(parts) + "\n" + message
 
 
+#: Alerts listed: the newest; Review and the report hold them all.
+ROW_LIMIT = 200
+
+
 class AlertList(QListWidget):
     """Every coaching alert, newest first; new ones bold until the next act. A click emits
     ``alert_picked(alert)`` so the panel can point at its act."""
@@ -106,7 +110,7 @@ class AlertList(QListWidget):
         scroll = None if bar.value() == bar.minimum() else bar.value()
         self.blockSignals(True)
         self.clear()
-        for alert in reversed(alerts):
+        for alert in list(reversed(alerts))[:ROW_LIMIT]:
             item = QListWidgetItem(alert_text(alert, prep, room_safe))
             item.setData(ALERT_ROLE, alert)
             item.setForeground(QBrush(theme.color(alert_colour(alert))))

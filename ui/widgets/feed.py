@@ -124,6 +124,11 @@ class _WrapDelegate(QStyledItemDelegate):
         return QSize(size.width(), max(size.height(), rect.height() + 6))
 
 
+#: The feed shows the newest acts only: a meeting screen needs the recent past, and rebuilding
+#: thousands of rows on every new act would make a long negotiation lag (Review shows them all).
+FEED_LIMIT = 250
+
+
 class ActFeed(QTreeWidget):
     """The live feed (newest first). ``act_selected(Act)`` fires when the user picks a row."""
 
@@ -203,7 +208,7 @@ class ActFeed(QTreeWidget):
         prep = self.session.prep
         room_safe = self.session.room_safe
         retracts = {a.payload.get("act"): a for a in self.session.acts if a.kind == "retract"}
-        acts = [a for a in self.session.acts if self.shown(a)]
+        acts = [a for a in self.session.acts if self.shown(a)][-FEED_LIMIT:]
         by_id = {a.id: a for a in acts if a.id}
         tops: list[QTreeWidgetItem] = []
         offers: list[Act] = []  # standing offers shown so far

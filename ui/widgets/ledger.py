@@ -27,6 +27,10 @@ def asks_text(asks: dict | None, prep: Preparation) -> str:
     return terms_text(prep, asks) if asks else "nothing asked"
 
 
+#: Rows shown: the meeting needs the recent trades; Review and the report hold the whole ledger.
+ROW_LIMIT = 200
+
+
 class LedgerTable(QTableWidget):
     """The ledger, newest first. ``act_picked(ref)`` when a row is clicked."""
 
@@ -50,9 +54,10 @@ class LedgerTable(QTableWidget):
             self.item(row, 0).data(REF_ROLE)))
 
     def show_ledger(self, ledger: list[dict], prep: Preparation, room_safe: bool) -> None:
-        """Fill from the analysis' ``ledger`` rows."""
-        self.setRowCount(len(ledger))
-        for row, entry in enumerate(reversed(ledger)):
+        """Fill from the analysis' ``ledger`` rows (the newest ``ROW_LIMIT``, newest first)."""
+        shown = ledger[-ROW_LIMIT:]
+        self.setRowCount(len(shown))
+        for row, entry in enumerate(reversed(shown)):
             reciprocated = bool(entry.get("reciprocated"))
             cells = (str(entry.get("act")), gives_text(entry.get("gives") or {}, room_safe),
                      asks_text(entry.get("asks"), prep), "yes" if reciprocated else "no")
