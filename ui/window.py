@@ -1,5 +1,6 @@
-"""The main window: a header (negotiation, meeting, clock, who is connected, room-safe), the role's
-panel, and a status line. Meeting controls and the help overlay live here; panels do the rest."""
+"""The main window: a header (negotiation, meeting, clock, who is connected, room-safe), a banner
+when confidential figures are locked here or no keychain can keep the join phrase, the role's panel,
+and a status line. Meeting controls, joining and the help overlay live here; panels do the rest."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -21,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from app.domain import PHASES, ROLES
 from ui import theme
+from ui.join import JoinDialog, KeyBanner
 from ui.session import Session
+from ui.widgets.common import refusal
 from ui.widgets.help import HelpOverlay
 
 PANELS = {
@@ -52,12 +56,16 @@ class MainWindow(QMainWindow):
         self.review: QWidget | None = None  # the Review view, built on first use
         self._back_to = session.role
         self.start_question = None  # the "start unprepared?" question, while it is open
+        self.join: JoinDialog | None = None  # the join-phrase dialog, while it is open
         self.stack = QStackedWidget()
         self.header = Header(session)
+        self.banner = KeyBanner(session.ws)  # locked here / no usable keychain: never silent
+        self.banner.join_requested.connect(self.join_dialog)
         central = QWidget()
         box = QVBoxLayout(central)
         box.setContentsMargins(8, 6, 8, 4)
         box.addWidget(self.header)
+        box.addWidget(self.banner)
         box.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.help = HelpOverlay(central)
@@ -67,8 +75,10 @@ class MainWindow(QMainWindow):
         session.write_pending.connect(self._pending)
         session.room_safe_changed.connect(self._retitle)
         session.preparation_changed.connect(self._retitle)
+        session.preparation_changed.connect(self._permissions)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.follow_theme)
         self._retitle()
+        self._permissions()
 
     # --- panels ---------------------------------------------------------------------------------
 
@@ -109,12 +119,18 @@ class MainWindow(QMainWindow):
         self._add(files, "Export report (PDF)…", "Ctrl+Shift+P",
                   lambda _checked=False: self.show_review().export_dialog("pdf"))
         meeting = menu.addMenu("&Meeting")
-        self._add(meeting, "Start meeting", "Ctrl+Shift+M", self._start_meeting)
-        self._add(meeting, "End meeting", "Ctrl+Shift+E", self._end_meeting)
+        meeting.setToolTipsVisible(True)  # a disabled action says why
+        self.meeting_actions = {
+            "meeting_start": [self._add(meeting, "Start meeting", "Ctrl+Shift+M",
+                                        self._start_meeting)],
+            "meeting_end": [self._add(meeting, "End meeting", "Ctrl+Shift+E", self._end_meeting)],
+            "phase": []}
         phases = meeting.addMenu("Phase")
+        phases.setToolTipsVisible(True)
         for n, phase in enumerate(PHASES, start=1):
-            self._add(phases, phase.capitalize(), f"Alt+{n}",
-                      lambda _checked=False, p=phase: self.session.log("phase", {"phase": p}))
+            self.meeting_actions["phase"].append(self._add(
+                phases, phase.capitalize(), f"Alt+{n}",
+                lambda _checked=False, p=phase: self.session.log("phase", {"phase": p})))
         view = menu.addMenu("&View")
         self.room_safe_action = self._add(view, "Room-safe (hide confidential figures)",
                                           ROOM_SAFE_KEY, self.session.set_room_safe)
@@ -129,6 +145,9 @@ class MainWindow(QMainWindow):
         self._add(view, "Review", "Ctrl+R", lambda _checked=False: self.show_review())
         edit = menu.addMenu("&Edit")
         self._add(edit, "Undo my last entry", "Ctrl+Z", lambda: self.session.submit("undo"))
+        edit.addSeparator()
+        self.join_action = self._add(edit, "Join this workspace…", "",
+                                     lambda _checked=False: self.join_dialog())
         helpm = menu.addMenu("&Help")
         self._add(helpm, "Keyboard shortcuts", "F1", self.help.toggle)
 
@@ -192,6 +211,49 @@ class MainWindow(QMainWindow):
         """The role whose panel is on screen (the session's role while Prepare shows)."""
         current = self.stack.currentWidget()
         return next((r for r, p in self.panels.items() if p is current), self.session.role)
+
+    def _permissions(self, *_: object) -> None:
+        """The meeting controls follow the role rules the services enforce (``app.services.may``):
+        disabled, saying why, for a member who may not run the meeting."""
+        for kind, actions in self.meeting_actions.items():
+            reason = refusal(self.session, kind)
+            for action in actions:
+                action.setEnabled(reason is None)
+                action.setToolTip(reason or action.text())
+                action.setStatusTip(reason or "")
+        reason = refusal(self.session, "phase")
+        self.header.phase.setEnabled(reason is None)
+        self.header.phase.setToolTip(reason or "Meeting phase (Alt+1 … Alt+6)")
+
+    # --- the join phrase ------------------------------------------------------------------------
+
+    def join_dialog(self) -> JoinDialog:
+        """Ask for the join phrase (window-modal, not blocking); on success every window on this
+        workspace reads the journal again, with the sealed figures."""
+        if self.join is not None:
+            self.join.raise_()
+            return self.join
+        self.join = JoinDialog(self.session.ws, remember=self.banner.trouble is None, parent=self)
+        self.join.finished.connect(self._joined)
+        self.join.open()
+        return self.join
+
+    def _joined(self, code: int) -> None:
+        dialog, self.join = self.join, None
+        dialog.deleteLater()
+        if code != JoinDialog.DialogCode.Accepted:
+            return
+        if dialog.problem is not None:  # the keychain refused after all: not remembered
+            self.banner.keychain_failed(dialog.problem)
+        where = ("the phrase is in this computer's keychain" if dialog.remembered
+                 else "the phrase is held for this session only and is not remembered")
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, MainWindow) and window.session.ws is self.session.ws:
+                window.session.reload()
+                window.banner.trouble = self.banner.trouble
+                window.banner.refresh()
+        self.statusBar().showMessage(f"Joined: the confidential figures are readable here; "
+                                     f"{where}.", 15000)
 
     def _end_meeting(self) -> None:
         if self.session.prep.current_meeting() is not None:
