@@ -212,9 +212,11 @@ class Report:
                                parse_decimal(value) if value else None,
                                room_safe=self.room_safe, font=self.font)
             notes = []
-            if not self.room_safe and view.get("our_concessions"):
-                notes.append("our concessions " + ", ".join(
-                    f"{s:.0%}" for s in view["our_concessions"]) + " of the range")
+            sizes = view.get("our_concessions") or []
+            if not self.room_safe and sizes:
+                shown = ", ".join(f"{s:.0%}" for s in sizes[-12:])
+                more = f"{len(sizes)} in all, the last 12: " if len(sizes) > 12 else ""
+                notes.append(f"our concessions ({more}{shown}) of the range")
             if not self.room_safe and view.get("forecast"):
                 f = view["forecast"]
                 notes.append(f"forecast of their stop {f['estimate']} ({f['low']}–{f['high']})")

@@ -101,18 +101,20 @@ def tactics_answered(acts: list[Act], result: dict[str, Any]
     """Per tactic: counts, the playbook's counter, and how often our very next offer conceded."""
     refs = _refs(acts)
     conceding = {row["act"] for row in result["ledger"]}
-    live = standing(acts)
     seen = []
-    for n, act in enumerate(live):
+    nxt: Act | None = None
+    for act in reversed(standing(acts)):  # backwards, so the next offer is at hand
+        if act.kind == "offer":
+            nxt = act
         if act.kind != "tactic":
             continue
-        nxt = next((a for a in live[n + 1:] if a.kind == "offer"), None)
         ours = nxt is not None and nxt.payload.get("side") == "us"
         seen.append({"act": refs[act.seq], "at": format_time(act.at),
                      "tactic": act.payload.get("tactic"), "by": act.by,
                      "next_offer": refs[nxt.seq] if nxt is not None else None,
                      "next_offer_side": nxt.payload.get("side") if nxt is not None else None,
                      "conceded_after": ours and refs[nxt.seq] in conceding})
+    seen.reverse()
     summary: dict[str, dict[str, Any]] = {}
     for row in seen:
         entry = tactic_entry(row["tactic"] or "")
