@@ -4,17 +4,18 @@
     python benchmarks/bench_report.py --quick    # a 20k-act replay, fewer steps
     python benchmarks/bench_report.py --strict   # exit 1 when a goal is missed
 
-1. **Report.** A workspace gets the example's preparation and one meeting of 2,000 acts, logged
+1. **Replay.** ``Replay`` over 100,000 acts generated in memory (``bench_analysis``'s journal:
+   six issues, retractions included): building it, building every checkpoint (``warm``), then
+   ``at(k)`` for steps of +1 and −1 from the middle and for random jumps (median, p95, max;
+   goal: a ±1 step ≤ 10 ms at the 95th percentile), and the process's peak RSS
+   (``ru_maxrss``) with only the acts in memory, after ``warm`` and at the end. Run first, so
+   that the report's memory does not blur these.
+2. **Report.** A workspace gets the example's preparation and one meeting of 2,000 acts, logged
    through the services in one ``ws.unit()`` transaction: offers of both sides on one to three
    issues converging on a deal (asks on most of ours), the observer's tactics and reactions, the
    SME's notes, approval requests and answers, tentative agreements, phases, the odd undo, and a
    final agreement. Timed: ``write_pdf`` (goal ≤ 5 s) and ``write_csv`` of that journal, read
    from the file as the CLI does.
-2. **Replay.** ``Replay`` over 100,000 acts generated in memory (``bench_analysis``'s journal:
-   six issues, retractions included): building it, building every checkpoint (``warm``), then
-   ``at(k)`` for steps of +1 and −1 from the middle and for random jumps (median, p95, max; goal
-   for a ±1 step ≤ 10 ms at the median), and the process's peak RSS (``ru_maxrss``) before and
-   after.
 """
 
 from __future__ import annotations
@@ -124,9 +125,14 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 def stats(values: list[float]) -> str:
     ms = sorted(v * 1000 for v in values)
-    p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+    p95 = percentile(ms, 0.95)
     return f"median {statistics.median(ms):7.2f}  p95 {p95:7.2f}  max {ms[-1]:7.2f}"
 
 
@@ -167,25 +173,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args(argv)
     print(f"review benchmark (Python {sys.version.split()[0]})")
-    rep = bench_report(2000)
-    print(f"1. report of a {rep['acts']}-act negotiation (one meeting of 2000 acts)")
-    print(f"   read the journal        {rep['read'] * 1000:8.0f} ms")
-    print(f"   write_pdf               {rep['pdf'] * 1000:8.0f} ms   ({rep['kb']:.0f} KiB; "
-          f"goal <= {GOAL_PDF_S:.0f} s)")
-    print(f"   write_pdf room-safe     {rep['safe'] * 1000:8.0f} ms")
-    print(f"   write_csv               {rep['csv'] * 1000:8.0f} ms")
     size, steps = (20_000, 100) if args.quick else (100_000, 300)
     r = bench_replay(size, steps)
-    print(f"2. Replay of {r['acts']} acts ({r['retracts']} retractions, {r['chains']} chains)")
+    print(f"1. Replay of {r['acts']} acts ({r['retracts']} retractions, {r['chains']} chains)")
     print(f"   Replay(acts) {r['built'] * 1000:.0f} ms; warm() {r['warm'] * 1000:.0f} ms")
     print(f"   at(k+1)  {stats(r['forward'])}  ms over {steps} steps")
     print(f"   at(k-1)  {stats(r['back'])}  ms over {steps} steps")
     print(f"   at(rand) {stats(r['jumps'])}  ms over {steps} jumps")
     print(f"   peak RSS: {r['rss_acts']:.0f} MB with the acts in memory, "
           f"{r['rss_warm']:.0f} MB after warm(), {r['rss_end']:.0f} MB at the end")
-    step_ms = max(statistics.median(r["forward"]), statistics.median(r["back"])) * 1000
+    rep = bench_report(2000)
+    print(f"2. report of a {rep['acts']}-act negotiation (one meeting of 2000 acts)")
+    print(f"   read the journal        {rep['read'] * 1000:8.0f} ms")
+    print(f"   write_pdf               {rep['pdf'] * 1000:8.0f} ms   ({rep['kb']:.0f} KiB; "
+          f"goal <= {GOAL_PDF_S:.0f} s)")
+    print(f"   write_pdf room-safe     {rep['safe'] * 1000:8.0f} ms")
+    print(f"   write_csv               {rep['csv'] * 1000:8.0f} ms")
+    step_ms = max(percentile(r["forward"], 0.95), percentile(r["back"], 0.95)) * 1000
     missed = rep["pdf"] > GOAL_PDF_S or step_ms > GOAL_STEP_MS
-    print("GOAL MISSED" if missed else "goals met: PDF <= 5 s, median ±1 step <= 10 ms")
+    print("GOAL MISSED" if missed else "goals met: PDF <= 5 s, ±1 step p95 <= 10 ms")
     return 1 if missed and args.strict else 0
 
 
