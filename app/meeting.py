@@ -167,9 +167,11 @@ class RequestContext:
                                             ("your own limit", self.approver_limit_locked))
                   if locked]
         if sealed:
-            out.append(f"{' and '.join(sealed)} locked on this computer: the request is not "
-                       f"checked against {'it' if len(sealed) == 1 else 'them'} (enter the "
-                       f"join phrase to see {'it' if len(sealed) == 1 else 'them'})")
+            listed = " and ".join([", ".join(sealed[:-1]), sealed[-1]] if len(sealed) > 1
+                                  else sealed)
+            verb, it = ("is", "it") if len(sealed) == 1 else ("are", "them")
+            out.append(f"{listed} {verb} locked on this computer: the request is not checked "
+                       f"against {it} (enter the join phrase to see {it})")
         return out
 
 

@@ -34,13 +34,12 @@ NOT_REMEMBERED = ("No usable keychain: the join phrase is held for this session 
                   "remembered.")
 
 
-def keychain_trouble(ws: Workspace) -> str | None:
+def keychain_trouble() -> str | None:
     """Why this computer's keychain cannot keep the join phrase, or None when it can.
 
-    The workspace asked the keychain when it was opened; only when that went wrong is the keychain
-    probed again, to tell "no usable keychain" from "the phrase stored there does not fit"."""
-    if ws.keychain_problem is None:
-        return None
+    Asked of the keychain itself (one read of an entry that does not exist): the workspace may have
+    been opened with a phrase given another way, or its problem may be a stored phrase that does
+    not fit, which says nothing about the keychain."""
     return keychain.problem()
 
 
@@ -54,7 +53,7 @@ class KeyBanner(QFrame):
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.ws = ws
-        self.trouble = keychain_trouble(ws)
+        self.trouble = keychain_trouble()
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 2, 0, 2)
         box.setSpacing(2)
@@ -62,14 +61,14 @@ class KeyBanner(QFrame):
         row = QHBoxLayout(self.locked_row)
         row.setContentsMargins(0, 0, 0, 0)
         self.locked = QLabel()
-        self.locked.setWordWrap(True)
         self.join_button = QPushButton("Enter join phrase…")
         self.join_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the entry line keeps the keys
         self.join_button.setToolTip("Type the 12-word join phrase the workspace's creator gave "
                                     "you, to read and change the confidential figures")
         self.join_button.clicked.connect(self.join_requested)
-        row.addWidget(self.locked, 1)
+        row.addWidget(self.locked)
         row.addWidget(self.join_button)
+        row.addStretch(1)
         self.keychain = QLabel(NOT_REMEMBERED)
         self.keychain.setProperty("role", "warning")
         self.keychain.setWordWrap(True)
@@ -106,7 +105,7 @@ class JoinDialog(QDialog):
         self.remembered = False  # after a success: whether the keychain kept it
         self.problem: str | None = None  # after a success: why the keychain did not keep it
         self.setWindowTitle("Join this workspace")
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 46)
         box = QVBoxLayout(self)
         head = QLabel("Enter the join phrase")
         head.setFont(theme.scaled_font(self.font(), 1.2, bold=True))
@@ -151,8 +150,10 @@ class JoinDialog(QDialog):
         try:
             self.ws.unlock(self.line.text(), remember=self.remember)
         except InvalidInput as exc:  # nothing was stored; the typed text stays
-            self.error.setText(f"✗ {exc}")
+            message = str(exc)
+            self.error.setText(f"✗ {message[:1].upper()}{message[1:]}")
             self.error.show()
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))  # room for it
             self._invalid(True)
             self.line.setFocus()
             return
@@ -170,8 +171,10 @@ class PhraseDialog(QDialog):
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
+        theme.update()
+        self.setStyleSheet(theme.stylesheet())  # shown before the window: colour roles of its own
         self.setWindowTitle("Caucus — your join phrase")
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 42)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 46)
         self._phrase = ws.created_phrase or ""
         box = QVBoxLayout(self)
         head = QLabel("This workspace's join phrase")

@@ -85,7 +85,9 @@ def screenshot(args: argparse.Namespace) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="caucus-shot-")
     try:
         if args.workspace:
-            ws = Workspace(args.workspace)
+            from app.cli import given_phrase  # --phrase-file or $CAUCUS_JOIN_PHRASE, else keychain
+
+            ws = Workspace(args.workspace, phrase=given_phrase(args))
         else:
             path = default_path()
             ws = Workspace(path) if path.exists() else demo_workspace(tmp.name)

@@ -1,5 +1,6 @@
 """Before the window: choose a workspace and negotiation (create one, the demo, or a recent file),
-then who you are and your role — remembered per workspace."""
+then who you are and your role — remembered per workspace. When this creates the workspace, its
+join phrase is shown once (``ui.join.PhraseDialog``) before the window opens."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from app.errors import CaucusError, InvalidInput
 from app.resources import resource
 from app.workspace import Workspace, default_path
 from ui import settings
+from ui.join import show_created_phrase
 
 
 def choose_start(args: argparse.Namespace):
@@ -39,8 +41,10 @@ def choose_start(args: argparse.Namespace):
     while ws is None or not ws.negotiations():
         start = StartDialog(ws)
         if start.exec() != QDialog.DialogCode.Accepted:
+            show_created_phrase(start.workspace)  # created here: its only chance to be seen
             return None
         ws = start.workspace
+    show_created_phrase(ws)
     settings.remember_workspace(str(ws.path))
     try:
         negotiation = ws.find(args.negotiation)
