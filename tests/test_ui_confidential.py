@@ -270,7 +270,7 @@ def test_every_role_window_opens_locked_and_says_locked(qtbot, window, locked, r
     assert not secrets_shown(win)
 
 
-def test_locked_lead_panel_marks_each_sealed_figure(window, locked):
+def test_locked_lead_panel_marks_each_sealed_figure(qtbot, window, locked):
     ws, negotiation, _ = locked
     win = window(ws, negotiation, DANA, "lead")
     panel = win.current_panel()
@@ -283,6 +283,14 @@ def test_locked_lead_panel_marks_each_sealed_figure(window, locked):
     hidden = {k for k, line in panel.chart.lines.items() if not line.isVisible()}
     assert {"target", "walk_away", "limit", "forecast"} <= hidden  # charts skip sealed lines
     assert panel.entry.line.isEnabled()  # the lead still logs offers without the phrase
+    panel.entry.line.setText("us price 0.95")  # past the sealed walk-away: nothing can stop it
+    panel.entry.enter()
+    qtbot.waitUntil(lambda: "not checked" in panel.entry.note.text(), timeout=WAIT_MS)
+    last = ws.acts(negotiation)[-1]
+    assert panel.authority_dialog is None
+    assert (last.kind, last.payload["side"], last.payload["terms"]) == ("offer", "us",
+                                                                        {"price": "0.95"})
+    assert "walk-away or your limit on price: locked" in panel.entry.note.text()
 
 
 def test_locked_approver_context_says_locked(window, locked):

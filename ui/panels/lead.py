@@ -33,6 +33,7 @@ from app.meeting import (
     offer_points,
     refs,
 )
+from app.prepare import limit_locked
 from app.quickentry import QuickOffer
 from ui import theme
 from ui.widgets.alerts import AlertList, TacticCards
@@ -233,6 +234,11 @@ class LeadPanel(QWidget):
         if future in self._offers:
             text, offer = self._offers.pop(future)
             self.entry.logged(text)
+            unchecked = self._unchecked(offer)
+            if unchecked:  # the one stop of the meeting could not look: say so, quietly
+                self.entry.notice(f"Logged, not checked against the walk-away or your limit on "
+                                  f"{', '.join(unchecked)}: {LOCKED} on this computer",
+                                  "warning")
             first = next(iter(offer.terms), None)
             if first in self.cards:
                 self.select_issue(first)
@@ -249,6 +255,14 @@ class LeadPanel(QWidget):
         elif future in self._requests:
             self._requests.pop(future)
             self.entry.failed(f"approval request not sent: {message}")
+
+    def _unchecked(self, offer: QuickOffer) -> list[str]:
+        """The issues of an offer of ours whose walk-away or limit is sealed to this computer."""
+        if offer.side != "us":
+            return []
+        prep, member = self.session.prep, self.session.member
+        return [k for k in offer.terms if k in prep.issues
+                and (prep.issues[k].locked or limit_locked(prep, member, k))]
 
     def hold(self, offer: QuickOffer, text: str, found: list[Breach]) -> None:
         """Stop an offer past the walk-away or this member's authority: the one modal dialog."""
