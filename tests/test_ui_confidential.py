@@ -561,3 +561,23 @@ def test_room_safe_hides_every_walk_away_in_every_view_and_tooltip(qtbot, window
         assert not secrets_shown(win), (role, secrets_shown(win))
     tips = [w.toolTip() for w in win.findChildren(QWidget) if w.toolTip()]
     assert not [t for t in tips if any(v in t for v in WALK_AWAYS)]
+
+
+def test_a_keychain_that_refuses_to_save_leaves_the_phrase_for_this_session_and_says_so(
+        qtbot, window, locked, monkeypatch):
+    ws, negotiation, phrase = locked
+    win = window(ws, negotiation, DANA, "lead")
+    assert not win.banner.keychain.isVisible()
+
+    def refuse(*_args) -> None:
+        raise keychain.KeychainUnavailable("the keychain refused to remember the join phrase")
+
+    monkeypatch.setattr(keychain, "save", refuse)
+    dialog = win.join_dialog()
+    dialog.line.setText(phrase)
+    with qtbot.waitSignal(win.session.reloaded, timeout=WAIT_MS):
+        dialog.join_button.click()
+    assert ws.unlocked and keychain.load(ws.store.workspace_id) is None
+    assert win.banner.keychain.isVisible() and not win.banner.locked_row.isVisible()
+    assert "refused" in win.banner.keychain.toolTip()
+    assert "not remembered" in win.statusBar().currentMessage()
