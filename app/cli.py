@@ -237,7 +237,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.room_safe and not args.pdf:
         raise InvalidInput("--room-safe is for the PDF report: add --pdf FILE")
     with open_workspace(args, read_only=True) as ws:
-        acts = ws.acts(ws.find(args.negotiation))
+        negotiation = ws.find(args.negotiation)
+        acts = ws.acts(negotiation)
+        locked = ws.preparation(negotiation).is_locked
+    if args.scenario and locked:
+        raise InvalidInput("the confidential figures are sealed and this process does not hold "
+                           "the join phrase, so a scenario file would be incomplete: use "
+                           "caucus join, CAUCUS_JOIN_PHRASE or --phrase-file")
     if args.scenario:
         data = scenario.export_scenario(acts)
         _writing(args.scenario, scenario.write_json, args.scenario, data)

@@ -264,3 +264,16 @@ def test_a_member_the_lead_names_may_edit_and_speak_for_us(team):
     ws.log(n, SME, "offer", {"side": "us", "terms": {"price": "0.85"}, "asks": {"otif": "97"}})
     ws.set_issue(n, SME, {"key": "fx", "better": "lower", "opening": "1", "target": "2",
                           "walk_away": "3"})
+
+
+def test_a_scenario_export_without_the_phrase_is_refused_not_incomplete(tmp_path, example):
+    path = tmp_path / "w.caucus"
+    ws = _import(path, example)
+    keychain.forget(ws.store.workspace_id)
+    ws.close()
+    out = tmp_path / "out.json"
+    result = _cli("export", "--scenario", str(out), "--workspace", str(path))
+    assert result.returncode == 2 and "join phrase" in result.stderr
+    assert not out.exists()
+    pdf = _cli("export", "--csv", str(tmp_path / "acts.csv"), "--workspace", str(path))
+    assert pdf.returncode == 0, pdf.stderr  # the journal itself is not confidential
