@@ -10,17 +10,19 @@ Floats exist only here, for plotting.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
+from PySide6.QtWidgets import QGraphicsItem
 
 from app.domain import Act
 from app.numbers import NotANumber, parse_decimal
 from ui.widgets.trajectory import ChartData, TrajectoryChart, ladder_steps
 
 APPROVAL_KINDS = frozenset({"approval_request", "approval", "retract"})
-MAX_DOTS = 400  # beyond this many offers a side's dots show only the newest ones
+WINDOW = 300  # a long meeting's chart shows its latest offers (300: all of a usual meeting)
 
 
 def _float(raw: object) -> float:
@@ -63,7 +65,9 @@ class OfferArrays:
         self.values = {key: np.asarray([_float(t[key]) if key in t else np.nan for t in terms],
                                        dtype=float) for key in keys}
         #: acts that decide what approvals cover, by position (few; read per step)
-        self.approvals = [(i, a) for i, a in enumerate(acts) if a.kind in APPROVAL_KINDS]
+        approvals = [(i, a) for i, a in enumerate(acts) if a.kind in APPROVAL_KINDS]
+        self._approval_at = [i for i, _a in approvals]
+        self._approval_acts = [a for _i, a in approvals]
 
     def series(self, k: int, issue: str) -> Series:
         """Both sides' (offer number, value) on ``issue`` after the first ``k`` acts."""
@@ -83,7 +87,7 @@ class OfferArrays:
 
     def approval_acts(self, k: int) -> list[Act]:
         """The approval requests, answers and retractions among the first ``k`` acts."""
-        return [a for i, a in self.approvals if i < k]
+        return self._approval_acts[:bisect.bisect_left(self._approval_at, k)]
 
 
 def step_arrays(xs: np.ndarray, ys: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -95,7 +99,8 @@ def step_arrays(xs: np.ndarray, ys: np.ndarray, end: float) -> tuple[np.ndarray,
 
 
 class ReplayChart(TrajectoryChart):
-    """The trajectory chart drawing a ``Series`` (set with ``show_series``)."""
+    """The trajectory chart drawing a ``Series`` (set with ``show_series``): the latest
+    ``WINDOW`` offers, drawn clipped to the view and downsampled."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -103,6 +108,13 @@ class ReplayChart(TrajectoryChart):
         for curve in self.curves.values():
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
+        self.plot.getPlotItem().setAutoVisible(y=True)  # y fits the offers in the window
+        for name in ("left", "bottom"):  # a step repaints the axes from a pixmap, not a picture
+            self.plot.getPlotItem().getAxis(name).setCacheMode(
+                QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def x_from(self, right: float) -> float:
+        return max(0.5, right - WINDOW)
 
     def show_series(self, series: Series, data: ChartData) -> None:
         """Draw one moment: the series and the chart's reference lines from ``data``."""
@@ -117,6 +129,6 @@ class ReplayChart(TrajectoryChart):
         for side in ("us", "them"):
             xs, ys = getattr(series, side)
             self.curves[side].setData(*step_arrays(xs, ys, end))
-            self.dots[side].setData(xs[-MAX_DOTS:], ys[-MAX_DOTS:])
+            self.dots[side].setData(xs[-WINDOW:], ys[-WINDOW:])
         first = [SimpleNamespace(n=int(n)) for n in series.us[0][:len(data.ladder) + 1]]
         self.ladder.setData(*ladder_steps(first, data.issue.opening, data.ladder, end))

@@ -49,6 +49,8 @@ class Exporter(QObject):
         self._jobs: dict[Future, tuple[str, str, bool]] = {}
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self._moved.connect(self.progress, Qt.ConnectionType.QueuedConnection)
+        if parent is not None:
+            parent.destroyed.connect(lambda *_: self._pool.shutdown(wait=False))
 
     @property
     def busy(self) -> bool:

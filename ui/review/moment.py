@@ -1,6 +1,11 @@
 """The review's behaviour: read the journal into the timeline, the replay and the chart's arrays;
 choose the meeting(s); redraw the moment the scrubber stands at.
 
+The timeline is drawn at once; the replay (``Replay`` rolled to the end of the chosen meeting, and
+the chart's ``OfferArrays``) is prepared on a worker thread, with its progress on the scrubber:
+at 100k acts that is most of a second the view does not wait for. Until it is ready the scrubber
+moves the timeline's cursor only.
+
 A step only records ``k``; the redraw runs on a short single-shot timer, so a burst of steps (a
 held arrow key, playing at 16×) draws once per timer tick: ``Replay.at(k)``, one ``setData`` per
 chart series, the positions, and the lists when they changed.
@@ -9,27 +14,45 @@ chart series, the positions, and the lists when they changed.
 from __future__ import annotations
 
 import bisect
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from app.authority import approved_to
 from app.domain import Act
 from app.review import Replay, timeline
 from ui.review.chart import OfferArrays
+from ui.review.state import moment_of
 from ui.review.tlmodel import TimelineModel, describe_act
 from ui.widgets.trajectory import ChartData
 
 REDRAW_MS = 15
+CACHED = 128  # recent moments kept (a few kilobytes each)
+PREPARE_CHUNK = 4096  # acts rolled between two progress reports while preparing the replay
+START_MS = 300  # the replay's preparation starts at the first paint, or after this
 RELOAD_MS = 800  # acts arriving while the review shows: read them after this quiet spell
 
 
 class Moments(QObject):
-    """Drives a ``ReviewView``: its data, its meeting choice and its redraws."""
+    """Drives a ``ReviewView``: its data, its meeting choice and its redraws. ``ready`` once the
+    replay can be scrubbed."""
+
+    ready = Signal()
+    _prepared = Signal(object)  # (generation, Replay, OfferArrays), from the worker thread
+    _preparing = Signal(int, int)  # (generation, percent), from the worker thread
 
     def __init__(self, view):
         super().__init__(view)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caucus-replay")
+        self._generation = 0
+        self._prepared.connect(self._take_replay)
+        self._preparing.connect(self._progress)
+        view.destroyed.connect(lambda *_: self._pool.shutdown(wait=False, cancel_futures=True))
+        self._started = False
+        self._start = QTimer(self, singleShot=True, interval=START_MS, timeout=self._begin)
+        view.installEventFilter(self)
         self.view = view
         self.session = view.session
         self.acts: list[Act] = []
@@ -38,12 +61,16 @@ class Moments(QObject):
         self.model: TimelineModel | None = None
         self.analysis: dict = {}
         self.cursor_x = np.zeros(1)
+        self._results: dict[int, dict] = {}  # recent moments' analyses, oldest first
+        self._covered: dict[tuple[str, int], Decimal | None] = {}
         self.chosen: int = -1  # a meeting number, or -1 for all
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self.redraw)
         self._reload = QTimer(self, singleShot=True, interval=RELOAD_MS, timeout=self._stale)
         view.control.moved.connect(self.schedule)
         view.state.issue.currentIndexChanged.connect(self.schedule)
         self.session.acts_added.connect(lambda _new: self._reload.start())
+        self.session.preparation_changed.connect(self._prep_changed)
+        self.prep = self.session.prep  # read once per change, not once per step
 
     # --- data -------------------------------------------------------------------------------------
 
@@ -53,9 +80,8 @@ class Moments(QObject):
         self.acts = list(s.acts)
         self.analysis = s.analysis
         self.timeline = timeline(self.acts, self.analysis)
-        self.replay = Replay(self.acts)
-        self.offers = OfferArrays(self.acts)
-        prep = s.prep
+        self.replay, self.offers = None, None
+        prep = self.prep = s.prep
         self.view.state.set_issues(prep)
         meetings = [(m.number, m.title) for m in prep.meetings]
         numbers = [n for n, _t in meetings]
@@ -63,6 +89,67 @@ class Moments(QObject):
             self.chosen = numbers[-1] if numbers else -1
         self.view.set_meetings(meetings, self.chosen)
         self.choose(self.chosen)
+        self._generation += 1
+        self._started = False
+        self.view.state.setEnabled(False)
+        self._start.start()  # after the first paint (or soon): the timeline shows first
+
+    def _begin(self) -> None:
+        """Start preparing the replay on the worker thread (once per load)."""
+        if self._started:
+            return
+        self._start.stop()
+        self._started = True
+        self._pool.submit(self._prepare, self._generation, self.acts, self.view.control.hi)
+
+    def eventFilter(self, watched, event) -> bool:
+        """The view's first paint after a load starts the replay's preparation."""
+        if event.type() == QEvent.Type.Paint and self._start.isActive():
+            QTimer.singleShot(0, self._begin)
+        return False
+
+    def _prepare(self, generation: int, acts: list[Act], upto: int) -> None:
+        """On the worker: the replay rolled to ``upto`` (checkpoints on the way), the arrays."""
+        try:
+            replay = Replay(acts)
+            for k in range(0, upto, PREPARE_CHUNK):
+                replay.at(k)
+                self._preparing.emit(generation, int(90 * k / max(upto, 1)))
+            replay.at(upto)
+            offers = OfferArrays(acts)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
+            self._prepared.emit((generation, exc, None))
+            return
+        self._prepared.emit((generation, replay, offers))
+
+    def _progress(self, generation: int, percent: int) -> None:
+        if generation == self._generation:
+            self.view.scrubber.where.setText(f"preparing the replay… {percent} %")
+
+    def _take_replay(self, result: tuple) -> None:
+        generation, replay, offers = result
+        if generation != self._generation:
+            return  # the journal was read again meanwhile
+        if isinstance(replay, Exception):
+            self.view.scrubber.where.setText(f"✗ replay not available: {replay}")
+            return
+        self.replay, self.offers = replay, offers
+        self._results.clear()
+        self._covered = {}
+        self.view.control.replay = replay
+        self.view.state.setEnabled(True)
+        self.redraw()
+        self.ready.emit()
+
+    @property
+    def is_ready(self) -> bool:
+        """True once the replay can be scrubbed."""
+        return self.replay is not None
+
+    def close(self) -> None:
+        """Stop preparing (the view closes)."""
+        self._generation += 1
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def choose(self, meeting: int) -> None:
         """Review one meeting (its number), or all of them (-1)."""
@@ -101,6 +188,12 @@ class Moments(QObject):
         known = np.where(np.isnan(xs), 0, np.arange(len(xs)))
         return xs[np.maximum.accumulate(known)]
 
+    def _prep_changed(self) -> None:
+        self.prep = self.session.prep
+        self.view.state.set_issues(self.prep)
+        self.view.state.forget()
+        self.schedule()
+
     def _stale(self) -> None:
         if self.view.control.playing:
             self._reload.start()
@@ -120,27 +213,42 @@ class Moments(QObject):
         return self._redraw.isActive()
 
     def redraw(self) -> None:
-        """Draw the moment the scrubber stands at."""
+        """Draw the moment the scrubber stands at (the cursor only, until the replay is ready)."""
         self._redraw.stop()
-        if self.replay is None:
+        if self.model is None:
             return
         view, s, k = self.view, self.session, self.view.control.k
-        prep = s.prep
-        result = self.replay.at(k)
-        view.state.show_moment(result, prep, s.room_safe)
-        self.draw_chart(k, result)
+        prep = self.prep
         view.timeline.plot.set_cursor(float(self.cursor_x[k]) if self.model.segments else None)
+        if self.replay is not None:
+            result = self.at(k)
+            view.state.show_moment(result, prep, s.room_safe)
+            self.draw_chart(k, result)
         if k > 0:
             act = self.acts[k - 1]
             view.scrubber.describe(k, act.at.astimezone().strftime("%H:%M:%S"),
                                    f"{act.by}: {describe_act(act, prep, s.room_safe)}")
         else:
             view.scrubber.describe(k, "—", "before the first act")
+        if self.replay is None:
+            view.scrubber.where.setText("preparing the replay…")
+
+    def at(self, k: int) -> dict:
+        """What the replay shows after ``k`` acts (``moment_of(Replay.at(k))``), remembered for
+        the last ``CACHED`` moments: scrubbing back and forth over the same acts, or playing a
+        stretch again, asks for them again."""
+        result = self._results.pop(k, None)
+        if result is None:
+            result = moment_of(self.replay.at(k))
+        self._results[k] = result
+        while len(self._results) > CACHED:
+            self._results.pop(next(iter(self._results)))
+        return result
 
     def draw_chart(self, k: int, result: dict) -> None:
         """The chosen issue's trajectory after ``k`` acts (one ``setData`` per series)."""
         s, state = self.session, self.view.state
-        prep = s.prep
+        prep = self.prep
         issue = prep.issues.get(state.issue.currentData() or "")
         if issue is None or self.offers is None:
             return
@@ -153,12 +261,21 @@ class Moments(QObject):
             issue=issue, currency=prep.currency, points={"us": [], "them": []}, offers=0,
             agreed=None if agreed is None else Decimal(str(agreed)), forecast=row.get("forecast"),
             ladder=plan.steps if plan else (), limit=limit,
-            approved=approved_to(self.offers.approval_acts(k), issue) if limit else None,
+            approved=self._approved(k, issue) if limit else None,
             batna=prep.batna_value(issue.key))
         series = self.offers.series(k, issue.key)
         data.offers = series.offers
         state.chart.room_safe = s.room_safe
         state.chart.show_series(series, data)
+
+    def _approved(self, k: int, issue) -> Decimal | None:
+        """How far granted approvals reach on ``issue`` after ``k`` acts (it changes only when an
+        approval act passes: remembered by how many have)."""
+        acts = self.offers.approval_acts(k)
+        key = (issue.key, len(acts))
+        if key not in self._covered:
+            self._covered[key] = approved_to(acts, issue)
+        return self._covered[key]
 
     def redraw_all(self) -> None:
         """Everything again (theme or room-safe changed)."""

@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
-from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QToolTip, QVBoxLayout, QWidget
 
 from ui import theme
 from ui.widgets.trajectory import style_plot
@@ -103,6 +103,8 @@ class TimelinePlot(QWidget):
         item.setYRange(-0.5, len(LANES) + 0.1, padding=0)  # headroom: meeting captions
         item.getAxis("left").setTicks([[(lane_y(n), LANE_NAMES[lane])
                                         for n, lane in enumerate(LANES)]])
+        for name in ("left", "bottom"):
+            item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.items: dict[tuple[int, int, bool], pg.ScatterPlotItem] = {}
         self.ring = pg.ScatterPlotItem(size=SIZE + 8, brush=None)
         self.ring.setZValue(20)
@@ -211,6 +213,8 @@ class TimelinePlot(QWidget):
         key = (lane, code, withdrawn)
         if key not in self.items:
             scatter = pg.ScatterPlotItem(size=SIZE, pxMode=True)
+            # drawn once into a pixmap: moving the replay cursor over 100k marks repaints none
+            scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             scatter.setZValue(5 if withdrawn else 10)
             self._style(scatter, code, withdrawn)
             self.plot.getPlotItem().addItem(scatter)

@@ -10,10 +10,19 @@ two meetings is skipped.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtCore import QElapsedTimer, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QWidget,
+)
 
-from ui.widgets.common import ElidedLabel
+from ui import theme
 
 TICK_MS = 40
 SPEEDS = (1, 4, 16)
@@ -105,6 +114,42 @@ class ReplayControl(QObject):
             self.pause()
 
 
+class QuietLabel(QWidget):
+    """One line of muted text, cut with … to its room (whole in the tooltip), for text that
+    changes at every replay step. It paints itself: a QLabel whose text changes asks the window
+    for a new layout, and the window then paints everything again — at every step."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().height() + 4)
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.setToolTip(text)
+            self.update()
+
+    def text(self) -> str:
+        return self._text
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("M") * 30, self.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("M") * 8, self.height())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setPen(QColor(theme.muted()))
+        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
+                                              self.width())
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         shown)
+        painter.end()
+
+
 class ScrubberBar(QWidget):
     """Play, speed, the scrubber and where it stands; wired to a ``ReplayControl``."""
 
@@ -120,11 +165,12 @@ class ScrubberBar(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip("The moment shown: ← / → one act, PgUp / PgDn ten, Home / End")
         self.slider.setPageStep(10)
+        # both lines change at every step: a fixed size keeps the view from being laid out (and
+        # painted) again each time
         self.where = QLabel()
-        self.where.setMinimumWidth(self.fontMetrics().horizontalAdvance("act 100,000 of 100,000 "
-                                                                        "· 00:00:00") + 8)
-        self.now = ElidedLabel()
-        self.now.setProperty("role", "muted")
+        self.where.setFixedSize(self.fontMetrics().horizontalAdvance(
+            "preparing the replay… 100 % ·") + 8, self.fontMetrics().height() + 4)
+        self.now = QuietLabel()
         for button in (self.play, self.speed):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row = QHBoxLayout(self)

@@ -27,12 +27,27 @@ from PySide6.QtWidgets import (
 from app.domain import Preparation
 from ui import theme
 from ui.review.chart import ReplayChart
+from ui.review.replay import QuietLabel
 from ui.widgets.alerts import AlertList
 from ui.widgets.common import ConfidentialLabel, fmt
 from ui.widgets.ledger import LedgerTable
 
 SHOWN = 60  # newest alerts and ledger rows a moment lists
 POSITION_COLUMNS = ("Issue", "Them", "Us", "Gap", "Agreed")
+
+
+def moment_of(analysis: dict) -> dict:
+    """What a replay step shows of an analysis, and no more: per issue the last positions, the
+    gap, the agreed value and the forecast; the scores; the newest alerts and ledger rows and how
+    many there are. A few kilobytes where the whole analysis of a long meeting holds megabytes:
+    the view keeps dozens of them."""
+    issues = {key: {"ours": (v.get("ours") or [])[-1:], "theirs": (v.get("theirs") or [])[-1:],
+                    "gap": v.get("gap"), "agreed": v.get("agreed"), "forecast": v.get("forecast")}
+              for key, v in (analysis.get("issues") or {}).items()}
+    alerts, ledger = analysis.get("alerts") or [], analysis.get("ledger") or []
+    return {"issues": issues, "score": analysis.get("score") or {},
+            "alerts": alerts[-SHOWN:], "alert_count": len(alerts),
+            "ledger": ledger[-SHOWN:], "ledger_count": len(ledger)}
 
 
 def legend_html() -> str:
@@ -115,12 +130,16 @@ class ReplayState(QWidget):
         for label, role in ((self.score_ours, "ours"), (self.score_theirs, "theirs")):
             label.setProperty("role", role)
             label.setFont(theme.scaled_font(self.font(), 1.4, bold=True))
+            metrics = label.fontMetrics()  # a fixed size: a new score lays nothing out again
+            label.setFixedSize(metrics.horizontalAdvance("theirs 100 / 100") + 12,
+                               metrics.height() + 4)
         self.alerts = AlertList()
         self.ledger = LedgerTable()
         self.lists = QTabWidget()
         self.lists.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.lists.addTab(self.alerts, "Coaching alerts")
         self.lists.addTab(self.ledger, "Give / get ledger")
+        self.counts = QuietLabel()
         self._lay_out()
         self._shown: dict[str, tuple] = {}
 
@@ -146,6 +165,7 @@ class ReplayState(QWidget):
         right.setContentsMargins(0, 0, 0, 0)
         right.addLayout(scores)
         right.addWidget(self.lists, 1)
+        right.addWidget(self.counts)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for layout, stretch in ((left, 3), (right, 2)):
@@ -170,24 +190,24 @@ class ReplayState(QWidget):
         if self.issue.count():
             self.issue.setCurrentIndex((self.issue.currentIndex() + step) % self.issue.count())
 
-    def show_moment(self, analysis: dict, prep: Preparation, room_safe: bool) -> None:
-        """Positions, scores and the lists as ``analysis`` has them (the chart: see the view)."""
-        self.positions.show_positions(prep, analysis.get("issues") or {})
-        score = analysis.get("score") or {}
+    def show_moment(self, moment: dict, prep: Preparation, room_safe: bool) -> None:
+        """Positions, scores and the lists of a ``moment_of`` (the chart: see the view)."""
+        self.positions.show_positions(prep, moment["issues"])
+        score = moment["score"]
         for label, side in ((self.score_ours, "ours"), (self.score_theirs, "theirs")):
             value = score.get(side)
             label.set_secret(f"{side} —" if value is None else f"{side} {value:.0f} / 100",
                              f"{side} package at this moment, scored by our own preferences")
-        alerts = analysis.get("alerts") or []
-        if self._changed("alerts", (len(alerts), room_safe, id(prep))):
-            self.alerts.show_alerts(alerts[-SHOWN:], prep, room_safe)
-            self.lists.setTabText(0, f"Coaching alerts ({len(alerts)})")
-        ledger = analysis.get("ledger") or []
-        last = ledger[-1] if ledger else None
-        key = (len(ledger), last.get("reciprocated") if last else None, room_safe, id(prep))
-        if self._changed("ledger", key):
-            self.ledger.show_ledger(ledger[-SHOWN:], prep, room_safe)
-            self.lists.setTabText(1, f"Give / get ledger ({len(ledger)})")
+        alerts, ledger = moment["alert_count"], moment["ledger_count"]
+        if self._changed("alerts", (alerts, room_safe, id(prep))):
+            self.alerts.show_alerts(moment["alerts"], prep, room_safe)
+        last = moment["ledger"][-1] if moment["ledger"] else None
+        if self._changed("ledger", (ledger, last.get("reciprocated") if last else None,
+                                    room_safe, id(prep))):
+            self.ledger.show_ledger(moment["ledger"], prep, room_safe)
+        self.counts.setText(f"{alerts:,} alert(s) and {ledger:,} give(s) of ours so far"
+                            + (f"; the newest {SHOWN} listed" if max(alerts, ledger) > SHOWN
+                               else ""))
 
     def _changed(self, name: str, key: tuple) -> bool:
         if self._shown.get(name) == key:

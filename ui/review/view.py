@@ -214,5 +214,6 @@ class ReviewView(QWidget):
 
     def closeEvent(self, event) -> None:
         self.control.pause()
+        self.moments.close()
         self.exporter.close()
         super().closeEvent(event)

@@ -116,8 +116,9 @@ def place_line(line: pg.InfiniteLine, caption: str, value: Decimal, unit: str | 
     """Put ``line`` at ``value``, labelled with the caption and the exact value with its unit."""
     line.setValue(float(value))
     text = f"{caption} {fmt(value, unit, currency)}"
-    line.label.format = text  # no "{value}": the exact decimal, not the float
-    line.label.setText(text)
+    if line.label.format != text:  # laying text out again costs; a replay redraws often
+        line.label.format = text  # no "{value}": the exact decimal, not the float
+        line.label.setText(text)
 
 
 @dataclass
@@ -221,6 +222,7 @@ class TrajectoryChart(QWidget):
         self.marker.label.fill = pg.mkBrush(label_fill(self))
         style_plot(self.plot, theme.scaled_font(self.font(), 1.0),
                    "offer no. (both sides, in order)")
+        self._axis_text: dict = {}  # what the axes were last given (set again only on change)
         if self.data is not None:
             self.show_data(self.data)
 
@@ -245,15 +247,24 @@ class TrajectoryChart(QWidget):
         if data.forecast:
             self.band.setRegion((float(data.forecast["low"]), float(data.forecast["high"])))
         unit = issue.unit or data.currency or ""
-        self.plot.getPlotItem().setLabel("left", f"{issue.label or issue.key} ({unit})",
-                                         color=self.palette().color(
-                                             QPalette.ColorRole.WindowText).name())
+        caption = f"{issue.label or issue.key} ({unit})"
+        if caption != self._axis_text.get("left"):  # an axis set again is drawn again
+            self._axis_text["left"] = caption
+            self.plot.getPlotItem().setLabel("left", caption, color=self.palette().color(
+                QPalette.ColorRole.WindowText).name())
         self._visibility()
         right = max(end + 0.4, 4.0)
-        self.plot.getPlotItem().setXRange(0.5, right, padding=0)
-        step = max(1, math.ceil(right / 15))  # whole offer numbers, never crowded
-        self.plot.getPlotItem().getAxis("bottom").setTickSpacing(levels=[(step, 0)])
+        left = self.x_from(right)
+        self.plot.getPlotItem().setXRange(left, right, padding=0)
+        step = max(1, math.ceil((right - left) / 15))  # whole offer numbers, never crowded
+        if step != self._axis_text.get("step"):
+            self._axis_text["step"] = step
+            self.plot.getPlotItem().getAxis("bottom").setTickSpacing(levels=[(step, 0)])
         self.plot.getPlotItem().enableAutoRange(axis="y")
+
+    def x_from(self, right: float) -> float:
+        """Where the x axis starts: the first offer (the review's replay shows a window)."""
+        return 0.5
 
     def draw_series(self, data: ChartData, end: float) -> None:
         """Both sides' step lines and dots, and the planned ladder (one ``setData`` each); the
