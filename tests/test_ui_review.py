@@ -295,8 +295,22 @@ def test_window_opens_review_with_ctrl_r_and_leaves_with_escape(qtbot, session):
 def test_supplier_history_lists_this_negotiation(qtbot, session):
     history = SupplierHistory(session)
     qtbot.addWidget(history)
+    history.show()
+    qtbot.waitUntil(lambda: history.supplier is not None, timeout=WAIT_MS)
     text = history.text()
     assert "1 negotiation(s) with Northbox Packaging" in text
     assert "Corrugated packaging 2027" in text and "Anchoring" in text
     session.set_room_safe(True)
     assert "Our target" in history.text() and "0.84" not in history.text().split("Our target")[1]
+
+
+def test_prepare_view_shows_the_supplier_history(qtbot, session):
+    from ui.prepare.view import PrepareView
+
+    prepare = PrepareView(session)
+    qtbot.addWidget(prepare)
+    prepare.show()
+    prepare.show_section("history")
+    history = prepare.sections["history"].history
+    qtbot.waitUntil(lambda: history.supplier == "Northbox Packaging", timeout=WAIT_MS)
+    assert "Corrugated packaging 2027" in history.text()

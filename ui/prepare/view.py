@@ -28,7 +28,6 @@ from ui.prepare.readiness import ReadinessSection
 from ui.prepare.section import Section
 from ui.prepare.strategy import StrategySection
 from ui.prepare.team import TeamSection
-from ui.widgets.common import Card
 
 NAV = {
     "negotiation": "Negotiation",
@@ -45,20 +44,22 @@ SECTION = Qt.ItemDataRole.UserRole
 
 
 class HistorySection(Section):
-    """A placeholder until debriefs exist (another issue fills it in)."""
+    """What earlier negotiations with this supplier showed (``ui.review.history``), read when
+    the section is first shown and again when the supplier's name changes."""
 
     name = "history"
     title = "Supplier history"
-    intro = "Placeholder — filled in once reviews exist."
+    intro = ("Every negotiation with this supplier in this workspace: what they conceded, the "
+             "tactics they used and where their real limits turned out to be.")
 
     def build(self) -> None:
-        card = Card("Not available yet")
-        text = QLabel("Once negotiations with this supplier have been reviewed, this page will "
-                      "show what they conceded before, the tactics they used and where their "
-                      "real limits turned out to be — so this preparation can start from them.")
-        text.setWordWrap(True)
-        card.box.addWidget(text)
-        self.box.addWidget(card)
+        from ui.review.history import SupplierHistory
+
+        self.history = SupplierHistory(self.session)
+        self.box.addWidget(self.history)
+
+    def refresh(self, *_: object) -> None:
+        self.history.follow(self.prep.supplier)
 
 
 CLASSES: dict[str, type[Section]] = {

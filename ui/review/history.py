@@ -89,17 +89,31 @@ class SupplierHistory(QWidget):
         self.body.setMinimumHeight(320)
         self.reload = QPushButton("Read the workspace again")
         self.reload.clicked.connect(self.refresh)
+        self.reload.setProperty("navigation", True)  # reads, never writes: for every role
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.summary)
         box.addWidget(self.body, 1)
         box.addWidget(self.reload)
         session.room_safe_changed.connect(lambda *_: self.draw())
-        self.refresh()
+        self.supplier: str | None = None  # whose history was read (None: not read yet)
+
+    def follow(self, supplier: str) -> None:
+        """The preparation names ``supplier``: read again if it changed and the page shows."""
+        if supplier != self.supplier:
+            self.supplier = None
+            if self.isVisible():
+                self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.supplier is None:  # read when first seen: it analyses every negotiation
+            self.refresh()
 
     def refresh(self) -> None:
         """Read every negotiation with this supplier and draw them."""
         ws, prep = self.session.ws, self.session.prep
+        self.supplier = prep.supplier
         self.history = supplier_history(ws, prep.supplier) if prep.supplier else None
         self.draw()
 
