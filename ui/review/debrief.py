@@ -131,8 +131,11 @@ class DebriefForm(QWidget):
         prep = self.session.prep
         if list(self.limits) == list(prep.issues):
             return
-        for edit in self.limits.values():
-            edit.setParent(None)
+        while self.limit_grid.count():
+            widget = self.limit_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
         self.limits = {}
         for n, (key, issue) in enumerate(prep.issues.items()):
             label = QLabel(f"{issue.label or key} ({issue.unit or prep.currency or ''})")

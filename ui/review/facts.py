@@ -21,10 +21,12 @@ def _issue(prep: Preparation, key: str) -> tuple[str, str | None]:
 
 
 def duration(seconds: int | None) -> str:
-    """``1 h 26 min`` / ``12 min``."""
+    """``12 min`` / ``1 h 26 min`` / ``7 days 6 h``."""
     if seconds is None:
         return "—"
     hours, rest = divmod(int(seconds) // 60, 60)
+    if hours >= 48:
+        return f"{hours // 24} days {hours % 24} h"
     return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
 
 
@@ -38,7 +40,7 @@ def concessions_html(prep: Preparation, draft: dict, room_safe: bool) -> str:
         agreed = " (agreed)" if row.get("agreed") else " (last offer)"
         rows.append(f"<tr><td>{escape(name)}</td><td>{fmt(row['opening'], unit, prep.currency)}"
                     f"</td><td><b>{fmt(row['final'], unit, prep.currency)}</b>{agreed}</td>"
-                    f"<td>{fmt(row['moved'])}</td><td>{share_text}</td>"
+                    f"<td>{fmt(row['moved'], unit, prep.currency)}</td><td>{share_text}</td>"
                     f"<td>{row.get('offers', '')}</td></tr>")
     if not rows:
         return "<p>They made no offer.</p>"
@@ -62,7 +64,7 @@ def tactics_html(draft: dict) -> str:
 def gives_html(draft: dict, room_safe: bool) -> str:
     rows = draft.get("unrequited") or []
     if not rows:
-        return "<p>Every give of ours was paid for.</p>"
+        return "<p>They answered every give of ours with a move of theirs.</p>"
     items = []
     for row in rows:
         gives = row.get("gives") or {}
@@ -101,12 +103,12 @@ def plan_html(prep: Preparation, draft: dict, room_safe: bool) -> str:
 def facts_html(prep: Preparation, draft: dict, room_safe: bool) -> str:
     """The whole pane."""
     took = draft.get("time_to_agreement") or {}
-    agreed = (f"Agreed in {duration(took.get('seconds'))} at the table over "
-              f"{took.get('meetings')} meeting(s)." if took.get("seconds") is not None
-              else "No final agreement yet.")
+    agreed = (f"The final agreement came {duration(took.get('seconds'))} after the first act "
+              f"at the table, over {took.get('meetings')} meeting(s)."
+              if took.get("seconds") is not None else "No final agreement yet.")
     sections = [("What they conceded", concessions_html(prep, draft, room_safe)),
                 ("Their tactics and how we answered", tactics_html(draft)),
-                ("Our gives they never paid for", gives_html(draft, room_safe)),
+                ("Gives of ours they did not answer with a move", gives_html(draft, room_safe)),
                 ("Coaching alerts raised", alerts_html(draft)),
                 ("Our plan against what we did", plan_html(prep, draft, room_safe)),
                 ("Time to agreement", f"<p>{agreed}</p>")]

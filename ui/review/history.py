@@ -48,8 +48,10 @@ def tactics_html(history: dict) -> str:
                                       for t, n in tactics) + "</p>"
 
 
-def negotiation_html(neg: dict, debrief: dict, currency: str | None, room_safe: bool) -> str:
-    """One past negotiation: its outcome per issue and the debrief's limits."""
+def negotiation_html(neg: dict, debrief: dict, prep, room_safe: bool) -> str:
+    """One past negotiation: its outcome per issue and the debrief's limits (issues named and
+    measured as this preparation names them, when it has them)."""
+    currency = prep.currency
     when = (neg.get("started") or "")[:10]
     head = (f"<h4>{escape(neg['title'])} <span style='font-weight:normal'>· {when} · "
             f"{'agreed' if neg.get('status') == 'agreed' else 'not agreed yet'}</span></h4>")
@@ -57,15 +59,21 @@ def negotiation_html(neg: dict, debrief: dict, currency: str | None, room_safe: 
     for key, row in (neg.get("issues") or {}).items():
         if row.get("agreed") is None and row.get("their_opening") is None:
             continue
-        target = MASK if room_safe else fmt(row.get("target"))
+        issue = prep.issues.get(key)
+        name, unit = (issue.label or key, issue.unit) if issue else (key, None)
+
+        def value(v, unit=unit):
+            return fmt(v, unit, currency) if v is not None else "—"
+
+        target = MASK if room_safe else value(row.get("target"))
         verdict = "" if room_safe or not row.get("vs_target") else f" ({row['vs_target']})"
-        rows.append(f"<tr><td>{escape(key)}</td><td>{fmt(row.get('their_opening'))}</td>"
-                    f"<td>{fmt(row.get('their_final'))}</td>"
+        rows.append(f"<tr><td>{escape(name)}</td><td>{value(row.get('their_opening'))}</td>"
+                    f"<td>{value(row.get('their_final'))}</td>"
                     f"<td>{_pct(row.get('share'), room_safe)}</td>"
-                    f"<td><b>{fmt(row.get('agreed'))}</b>{verdict}</td><td>{target}</td></tr>")
+                    f"<td><b>{value(row.get('agreed'))}</b>{verdict}</td><td>{target}</td></tr>")
     table = ("<table cellpadding=3 cellspacing=0><tr><th align=left>Issue</th>"
              "<th align=left>They opened</th><th align=left>They ended</th>"
-             "<th align=left>Moved (of our range)</th><th align=left>Agreed</th>"
+             "<th align=left>They moved (of our range)</th><th align=left>Agreed</th>"
              "<th align=left>Our target</th></tr>" + "".join(rows) + "</table>") if rows else ""
     limits = debrief.get("limits") or {}
     found = ("<p><i>Their real limits (debrief):</i> " + escape(", ".join(
@@ -133,7 +141,7 @@ class SupplierHistory(QWidget):
         parts = [pattern_html(history, s.room_safe), tactics_html(history)]
         for neg in reversed(negs):  # newest first
             debrief = dict(s.ws.preparation(neg["id"]).debrief or {})
-            parts.append(negotiation_html(neg, debrief, s.prep.currency, s.room_safe))
+            parts.append(negotiation_html(neg, debrief, s.prep, s.room_safe))
         self.body.setHtml("".join(parts))
 
     def text(self) -> str:

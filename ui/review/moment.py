@@ -31,6 +31,7 @@ from ui.widgets.trajectory import ChartData
 REDRAW_MS = 15
 CACHED = 128  # recent moments kept (a few kilobytes each)
 PREPARE_CHUNK = 4096  # acts rolled between two progress reports while preparing the replay
+SETTLE_MS = 250  # once the scrubber rests this long, the details pane shows the act at it
 START_MS = 300  # the replay's preparation starts at the first paint, or after this
 RELOAD_MS = 800  # acts arriving while the review shows: read them after this quiet spell
 
@@ -65,6 +66,7 @@ class Moments(QObject):
         self._covered: dict[tuple[str, int], Decimal | None] = {}
         self.chosen: int = -1  # a meeting number, or -1 for all
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self.redraw)
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS, timeout=self._settled)
         self._reload = QTimer(self, singleShot=True, interval=RELOAD_MS, timeout=self._stale)
         view.control.moved.connect(self.schedule)
         view.state.issue.currentIndexChanged.connect(self.schedule)
@@ -220,6 +222,8 @@ class Moments(QObject):
         view, s, k = self.view, self.session, self.view.control.k
         prep = self.prep
         view.timeline.plot.set_cursor(float(self.cursor_x[k]) if self.model.segments else None)
+        if not view.control.playing:
+            self._settle.start()
         if self.replay is not None:
             result = self.at(k)
             view.state.show_moment(result, prep, s.room_safe)
@@ -244,6 +248,18 @@ class Moments(QObject):
         while len(self._results) > CACHED:
             self._results.pop(next(iter(self._results)))
         return result
+
+    def settle(self) -> None:
+        """The scrubber rests: ring the act it stands after and show it in the details pane."""
+        self._settle.stop()
+        self._settled()
+
+    def _settled(self) -> None:
+        k = self.view.control.k
+        row = int(self.model.row_by_act[k - 1]) if 0 < k <= len(self.acts) else -1
+        if row >= 0 and row != self.view.timeline.plot.selected:
+            self.view.timeline.plot.select(row)
+            self.view.timeline.show_details(row)
 
     def draw_chart(self, k: int, result: dict) -> None:
         """The chosen issue's trajectory after ``k`` acts (one ``setData`` per series)."""

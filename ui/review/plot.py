@@ -6,14 +6,13 @@ with one ``setData``: a uniform style per item keeps 100k marks to a few tens of
 per-point brushes and symbols cost about half a second. No item per act. Hover and click are
 found with ``numpy.searchsorted`` on the marks sorted by x, not with pyqtgraph's per-spot objects.
 
-Time runs on a compressed axis (``MeetingAxis``): each meeting keeps its clock, the days between
-meetings shrink to a short gap, so "all meetings" still reads as one strip.
+Time runs on a compressed axis (``ui.review.axis.MeetingAxis``): each meeting keeps its clock, the
+days between meetings shrink to a short gap, so "all meetings" still reads as one strip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
@@ -22,13 +21,12 @@ from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QGraphicsItem, QToolTip, QVBoxLayout, QWidget
 
 from ui import theme
+from ui.review.axis import MeetingAxis
 from ui.widgets.trajectory import style_plot
 
 LANES = ("lead", "sme", "observer", "approver", "alerts")
 LANE_NAMES = {"lead": "Lead", "sme": "SME", "observer": "Observer", "approver": "Approver",
               "alerts": "Alerts"}
-#: Nice tick steps on a clock (seconds).
-STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200)
 HIT_PX = 7  # how near (pixels) the pointer must be to a mark to hover or click it
 SIZE = 11
 
@@ -36,44 +34,6 @@ SIZE = 11
 def lane_y(lane: int) -> float:
     """The y of a lane: the lead on top, alerts at the bottom."""
     return float(len(LANES) - 1 - lane)
-
-
-class MeetingAxis(pg.AxisItem):
-    """Clock times on the compressed x axis: ``x + shift`` of the meeting segment it falls in."""
-
-    def __init__(self) -> None:
-        super().__init__("bottom")
-        self.starts = np.zeros(1)  # x where each segment begins
-        self.shifts = np.zeros(1)  # epoch seconds = x + shift inside the segment
-
-    def set_segments(self, starts: Sequence[float], shifts: Sequence[float]) -> None:
-        """One (x start, shift) per meeting, in order."""
-        self.starts = np.asarray(starts, dtype=float) if len(starts) else np.zeros(1)
-        self.shifts = np.asarray(shifts, dtype=float) if len(shifts) else np.zeros(1)
-        self.picture = None
-        self.update()
-
-    def epoch(self, x: float) -> float:
-        """The epoch time at ``x``."""
-        segment = max(int(np.searchsorted(self.starts, x, side="right")) - 1, 0)
-        return float(x + self.shifts[segment])
-
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph naming
-        span = max(maxVal - minVal, 1e-9)
-        ideal = span / max(size / 95.0, 1.0)
-        major = next((s for s in STEPS if s >= ideal), STEPS[-1])
-        minor = next((s for s in reversed(STEPS) if s <= major / 4), major)
-        return [(float(major), 0.0), (float(minor), 0.0)]
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph naming
-        pattern = "%H:%M:%S" if spacing < 60 else "%H:%M"
-        out = []
-        for value in values:
-            try:
-                out.append(datetime.fromtimestamp(self.epoch(value)).strftime(pattern))
-            except (OverflowError, OSError, ValueError):
-                out.append("")
-        return out
 
 
 class TimelinePlot(QWidget):

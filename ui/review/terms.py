@@ -5,6 +5,8 @@ them, the limit and the approved value are masked."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
@@ -55,7 +57,7 @@ def cells(row: dict, currency: str | None, room_safe: bool) -> list[tuple[str, s
         verdict, colour = "✗ past our walk-away", "breach"
     if room_safe:
         verdict, colour = MASK, None
-    when = (row.get("at") or "")[:16].replace("T", " ")
+    when = _local(row.get("at"))
     return [(row["label"], None), (fmt(row["value"], unit, currency), "agreed"),
             (row["status"], "agreed" if row["status"] == "final" else "warning"),
             (MASK if room_safe else fmt(row.get("target"), unit, currency), None),
@@ -63,6 +65,17 @@ def cells(row: dict, currency: str | None, room_safe: bool) -> list[tuple[str, s
             (verdict, colour), (f"{row.get('by')} ({row.get('role')}), act {row.get('act')}, "
                                 f"{when}", None),
             (approval_text(row, currency, room_safe), None)]
+
+
+def _local(iso: str | None) -> str:
+    """``2027-03-16T14:30:00Z`` as ``16 Mar 14:30`` in local time."""
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime(
+            "%d %b %H:%M")
+    except ValueError:
+        return iso
 
 
 class AgreedTerms(QWidget):
@@ -81,6 +94,8 @@ class AgreedTerms(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
+        self.table.setFont(theme.scaled_font(self.font(), 1.15))
+        self._bold = theme.scaled_font(self.font(), 1.15, bold=True)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
@@ -107,6 +122,8 @@ class AgreedTerms(QWidget):
                     item.setForeground(QBrush(theme.color(theme.muted())))
                 elif role:
                     item.setForeground(QBrush(theme.color(role)))
+                if c == 1:
+                    item.setFont(self._bold)  # what goes into the contract: read first
                 if c in (1, 3, 4):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)

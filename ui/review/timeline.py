@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.review.legend import MarkLegend, kind_icon
 from ui.review.plot import LANES, TimelinePlot
 from ui.review.tlmodel import TimelineModel
 
@@ -48,6 +49,7 @@ class TimelineView(QWidget):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.count = QLabel()
         self.count.setProperty("role", "muted")
+        self.legend = MarkLegend()
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
         self.details.setPlaceholderText("Click a mark to read it in full here.\n\n"
@@ -81,6 +83,7 @@ class TimelineView(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(bar)
         box.addWidget(split, 1)
+        box.addWidget(self.legend)
 
     # --- data -------------------------------------------------------------------------------------
 
@@ -97,7 +100,11 @@ class TimelineView(QWidget):
             combo.addItem("all", ALL)
             for value in values:
                 combo.addItem(label(value), value)
+                if combo is self.kind:
+                    combo.setItemIcon(combo.count() - 1, kind_icon(value))
             combo.blockSignals(False)
+        styles = {model.styles_used()[n] for n in set(model.style.tolist())}
+        self.legend.show_styles(styles, bool(model.withdrawn.any()))
         self.details.clear()
         self._count()
         self.plot.view_all()

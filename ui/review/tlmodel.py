@@ -77,6 +77,8 @@ class TimelineModel:
         self.act_x = np.full(len(self.acts), np.nan)
         acts_only = ~tl.alert[self.index]
         self.act_x[self.act_index[acts_only]] = self.x[acts_only]
+        self.row_by_act = np.full(len(self.acts), -1, dtype=np.int64)  # journal position → row
+        self.row_by_act[self.act_index[acts_only]] = self.index[acts_only]
 
     # --- layout -----------------------------------------------------------------------------------
 
@@ -118,6 +120,11 @@ class TimelineModel:
                 cache[name] = STYLES.index(name)
             out[n] = cache[name]
         return out
+
+    @staticmethod
+    def styles_used() -> list[str]:
+        """Mark style names by style code."""
+        return STYLES
 
     # --- filters ----------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -68,15 +69,17 @@ class ReviewView(QWidget):
         self.progress.setMaximumWidth(160)
         self.progress.setVisible(False)
         self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.safe_note = QLabel("ROOM-SAFE: target, walk-away, BATNA, limits and the forecast "
-                                "are hidden here and left out of the PDF")
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.safe_note = QLabel("ROOM-SAFE: confidential figures hidden")
+        self.safe_note.setToolTip("Target, walk-away, BATNA, limits, the plan and the forecast: "
+                                  "hidden here, and left out of the PDF report")
+        self.safe_note.setSizePolicy(QSizePolicy.Policy.Ignored,  # never widens the window
+                                     QSizePolicy.Policy.Preferred)
         styled(self.safe_note, "breach")
         top = QHBoxLayout()
         top.addWidget(title)
         top.addWidget(self.meeting)
-        top.addWidget(self.safe_note)
-        top.addStretch(1)
+        top.addWidget(self.safe_note, 3)
         top.addWidget(self.message, 2)
         top.addWidget(self.progress)
         for button in self.exports.values():
@@ -163,6 +166,7 @@ class ReviewView(QWidget):
         ``seq`` (in its meeting) and the tab named."""
         if seq is not None:
             self.moments.at_seq(seq)
+            self.moments.settle()
         pages = {"replay": self.replay_page, "debrief": self.debrief, "terms": self.terms}
         self.tabs.setCurrentWidget(pages.get(tab, self.replay_page))
 
