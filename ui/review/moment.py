@@ -161,9 +161,9 @@ class Moments(QObject):
         self.model = TimelineModel(self.timeline, self.acts, s.prep, self.analysis, wanted,
                                    s.room_safe)
         self.view.timeline.set_model(self.model)
-        inside = [i for i, a in enumerate(self.acts) if a.meeting is not None
-                  and (wanted is None or a.meeting in wanted)]
-        lo, hi = (inside[0], inside[-1] + 1) if inside else (0, len(self.acts))
+        inside = np.flatnonzero(~np.isnan(self.model.act_x))  # the chosen meetings' acts
+        lo, hi = ((int(inside[0]), int(inside[-1]) + 1) if len(inside)
+                  else (0, len(self.acts)))
         self.cursor_x = self._cursor_positions()
         self.view.control.set_range(self.replay, self.acts, lo, hi)
         self.view.scrubber.set_range(lo, hi)

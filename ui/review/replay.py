@@ -40,6 +40,7 @@ class ReplayControl(QObject):
         self.replay = None
         self.lo = self.hi = self.k = 0
         self.speed = 1
+        self._acts: list = []
         self.times: list[float] = []  # each act's time (running max), by journal position
         self.meetings: list[int | None] = []
         self._clock = 0.0
@@ -50,11 +51,7 @@ class ReplayControl(QObject):
         """Scrub ``replay`` over ``acts[lo:hi]`` (k from ``lo`` to ``hi``); starts at the end."""
         self.pause()
         self.replay, self.lo, self.hi = replay, lo, hi
-        top, self.times = float("-inf"), []
-        for act in acts:
-            top = max(top, act.at.timestamp())
-            self.times.append(top)
-        self.meetings = [a.meeting for a in acts]
+        self._acts, self.times, self.meetings = acts, [], []  # read on the first play
         self.seek(hi)
 
     @property
@@ -91,6 +88,12 @@ class ReplayControl(QObject):
             return
         if self.k >= self.hi:
             self.seek(self.lo)
+        if len(self.times) != len(self._acts):
+            top = float("-inf")
+            for act in self._acts:
+                top = max(top, act.at.timestamp())
+                self.times.append(top)
+            self.meetings = [a.meeting for a in self._acts]
         self._clock = self.times[self.k - 1] if self.k > 0 else self.times[self.lo]
         self._elapsed.start()
         self._timer.start()

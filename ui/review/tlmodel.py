@@ -102,23 +102,24 @@ class TimelineModel:
         return shifts
 
     def _styles(self, index: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """Each shown row's style code: by kind (one lookup per distinct kind), offers by side,
+        alerts by severity."""
         tl = self.timeline
         severity = {a.get("kind"): a.get("severity") for a in self.analysis.get("alerts", [])}
-        out = np.empty(len(index), dtype=np.int64)
-        cache: dict[str, int] = {}
-        for n, row in enumerate(index.tolist()):
-            kind = str(tl.kind[row])
-            if tl.alert[row]:
-                name = ("breach" if kind in BREACH_KINDS else
-                        "alert" if severity.get(kind) == "warning" else "alert_info")
-            elif kind == "offer":
-                side = self.acts[where[row]].payload.get("side")
-                name = "offer_them" if side == "them" else "offer_us"
-            else:
-                name = kind if kind in theme.MARKS else "other"
-            if name not in cache:
-                cache[name] = STYLES.index(name)
-            out[n] = cache[name]
+        kinds, inverse = np.unique(tl.kind[index], return_inverse=True)
+        alert = tl.alert[index]
+        act_codes = np.array([STYLES.index(k if k in theme.MARKS else "other") for k in kinds],
+                             dtype=np.int64)
+        alert_codes = np.array([STYLES.index(
+            "breach" if k in BREACH_KINDS else
+            "alert" if severity.get(k) == "warning" else "alert_info") for k in kinds],
+            dtype=np.int64)
+        out = np.where(alert, alert_codes[inverse], act_codes[inverse]) if len(kinds) else \
+            np.zeros(0, dtype=np.int64)
+        offers = np.flatnonzero(~alert & (tl.kind[index] == "offer"))
+        them, us = STYLES.index("offer_them"), STYLES.index("offer_us")
+        out[offers] = [them if self.acts[i].payload.get("side") == "them" else us
+                       for i in where[index[offers]].tolist()]
         return out
 
     @staticmethod
