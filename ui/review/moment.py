@@ -1,10 +1,9 @@
 """The review's behaviour: read the journal into the timeline, the replay and the chart's arrays;
 choose the meeting(s); redraw the moment the scrubber stands at.
 
-The timeline is drawn at once; the replay (``Replay`` rolled to the end of the chosen meeting, and
-the chart's ``OfferArrays``) is prepared on a worker thread, with its progress on the scrubber:
-at 100k acts that is most of a second the view does not wait for. Until it is ready the scrubber
-moves the timeline's cursor only.
+The timeline is drawn at once; the replay is prepared on a worker thread (``ReplayPreparer``),
+with its progress on the scrubber: at 100k acts that is about a second the view does not wait
+for. Until it is ready the scrubber moves the timeline's cursor only.
 
 A step only records ``k``; the redraw runs on a short single-shot timer, so a burst of steps (a
 held arrow key, playing at 16×) draws once per timer tick: ``Replay.at(k)``, one ``setData`` per
@@ -14,25 +13,23 @@ chart series, the positions, and the lists when they changed.
 from __future__ import annotations
 
 import bisect
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.authority import approved_to
 from app.domain import Act
 from app.review import Replay, timeline
 from ui.review.chart import OfferArrays
+from ui.review.preparer import ReplayPreparer
 from ui.review.state import moment_of
 from ui.review.tlmodel import TimelineModel, describe_act
 from ui.widgets.trajectory import ChartData
 
 REDRAW_MS = 15
 CACHED = 128  # recent moments kept (a few kilobytes each)
-PREPARE_CHUNK = 4096  # acts rolled between two progress reports while preparing the replay
 SETTLE_MS = 250  # once the scrubber rests this long, the details pane shows the act at it
-START_MS = 300  # the replay's preparation starts at the first paint, or after this
 RELOAD_MS = 800  # acts arriving while the review shows: read them after this quiet spell
 
 
@@ -41,19 +38,13 @@ class Moments(QObject):
     replay can be scrubbed."""
 
     ready = Signal()
-    _prepared = Signal(object)  # (generation, Replay, OfferArrays), from the worker thread
-    _preparing = Signal(int, int)  # (generation, percent), from the worker thread
 
     def __init__(self, view):
         super().__init__(view)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caucus-replay")
-        self._generation = 0
-        self._prepared.connect(self._take_replay)
-        self._preparing.connect(self._progress)
-        view.destroyed.connect(lambda *_: self._pool.shutdown(wait=False, cancel_futures=True))
-        self._started = False
-        self._start = QTimer(self, singleShot=True, interval=START_MS, timeout=self._begin)
-        view.installEventFilter(self)
+        self.preparer = ReplayPreparer(view, self)
+        self.preparer.ready.connect(self._take_replay)
+        self.preparer.progress.connect(self._progress)
+        self.preparer.failed.connect(self._failed)
         self.view = view
         self.session = view.session
         self.acts: list[Act] = []
@@ -91,50 +82,16 @@ class Moments(QObject):
             self.chosen = numbers[-1] if numbers else -1
         self.view.set_meetings(meetings, self.chosen)
         self.choose(self.chosen)
-        self._generation += 1
-        self._started = False
         self.view.state.setEnabled(False)
-        self._start.start()  # after the first paint (or soon): the timeline shows first
+        self.preparer.start(self.acts, self.view.control.hi)  # after the timeline's first paint
 
-    def _begin(self) -> None:
-        """Start preparing the replay on the worker thread (once per load)."""
-        if self._started:
-            return
-        self._start.stop()
-        self._started = True
-        self._pool.submit(self._prepare, self._generation, self.acts, self.view.control.hi)
+    def _progress(self, percent: int) -> None:
+        self.view.scrubber.where.setText(f"preparing the replay… {percent} %")
 
-    def eventFilter(self, watched, event) -> bool:
-        """The view's first paint after a load starts the replay's preparation."""
-        if event.type() == QEvent.Type.Paint and self._start.isActive():
-            QTimer.singleShot(0, self._begin)
-        return False
+    def _failed(self, message: str) -> None:
+        self.view.scrubber.where.setText(f"✗ replay not available: {message}")
 
-    def _prepare(self, generation: int, acts: list[Act], upto: int) -> None:
-        """On the worker: the replay rolled to ``upto`` (checkpoints on the way), the arrays."""
-        try:
-            replay = Replay(acts)
-            for k in range(0, upto, PREPARE_CHUNK):
-                replay.at(k)
-                self._preparing.emit(generation, int(90 * k / max(upto, 1)))
-            replay.at(upto)
-            offers = OfferArrays(acts)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
-            self._prepared.emit((generation, exc, None))
-            return
-        self._prepared.emit((generation, replay, offers))
-
-    def _progress(self, generation: int, percent: int) -> None:
-        if generation == self._generation:
-            self.view.scrubber.where.setText(f"preparing the replay… {percent} %")
-
-    def _take_replay(self, result: tuple) -> None:
-        generation, replay, offers = result
-        if generation != self._generation:
-            return  # the journal was read again meanwhile
-        if isinstance(replay, Exception):
-            self.view.scrubber.where.setText(f"✗ replay not available: {replay}")
-            return
+    def _take_replay(self, replay: Replay, offers: OfferArrays) -> None:
         self.replay, self.offers = replay, offers
         self._results.clear()
         self._covered = {}
@@ -150,8 +107,7 @@ class Moments(QObject):
 
     def close(self) -> None:
         """Stop preparing (the view closes)."""
-        self._generation += 1
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.preparer.close()
 
     def choose(self, meeting: int) -> None:
         """Review one meeting (its number), or all of them (-1)."""
@@ -197,9 +153,16 @@ class Moments(QObject):
         self.schedule()
 
     def _stale(self) -> None:
+        """New acts arrived: read them now if the review shows (and is not playing), else when
+        it is shown again (a long journal takes a second to read)."""
         if self.view.control.playing:
             self._reload.start()
-        elif len(self.session.acts) != len(self.acts):
+        elif self.view.isVisible() and len(self.session.acts) != len(self.acts):
+            self.load()
+
+    def shown(self) -> None:
+        """The review is on screen again: catch up with acts that arrived meanwhile."""
+        if self.replay is not None and len(self.session.acts) != len(self.acts):
             self.load()
 
     # --- drawing ----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.review.legend import MarkLegend, kind_icon
 from ui.review.plot import LANES, TimelinePlot
-from ui.review.tlmodel import TimelineModel
+from ui.review.tlmodel import STYLES, TimelineModel
 
 ALL = ""
 
@@ -103,7 +103,7 @@ class TimelineView(QWidget):
                 if combo is self.kind:
                     combo.setItemIcon(combo.count() - 1, kind_icon(value))
             combo.blockSignals(False)
-        styles = {model.styles_used()[n] for n in set(model.style.tolist())}
+        styles = {STYLES[n] for n in set(model.style.tolist())}
         self.legend.show_styles(styles, bool(model.withdrawn.any()))
         self.details.clear()
         self._count()

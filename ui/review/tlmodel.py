@@ -122,11 +122,6 @@ class TimelineModel:
                        for i in where[index[offers]].tolist()]
         return out
 
-    @staticmethod
-    def styles_used() -> list[str]:
-        """Mark style names by style code."""
-        return STYLES
-
     # --- filters ----------------------------------------------------------------------------------
 
     def kinds(self) -> list[str]:

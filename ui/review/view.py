@@ -216,6 +216,10 @@ class ReviewView(QWidget):
             self.exports[fmt].setToolTip(tip)
         self.moments.room_safe(on)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.moments.shown()
+
     def closeEvent(self, event) -> None:
         self.control.pause()
         self.moments.close()
