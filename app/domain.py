@@ -64,7 +64,7 @@ PREP_KINDS = (
 ALL_KINDS = MEETING_KINDS + PREP_KINDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Act:
     """One journal entry, as read back from the store."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,7 @@ SIGNED = "seq, negotiation_id, meeting, act_id, kind, author, role, at, recorded
 def row_to_act(row: Sequence[Any], codec: Codec) -> Act:
     """An ``Act`` from a row selected with ``COLUMNS`` (confidential fields opened if possible)."""
     seq, negotiation, meeting, act_id, kind, author, role, at, payload = row
+    kind, author, role = sys.intern(kind), sys.intern(author), sys.intern(role)
     try:
         return Act(seq, negotiation, meeting, act_id, kind, author, role, parse_iso(at),
                    codec.decode(kind, payload))
@@ -87,8 +89,8 @@ def acts_of(
     if upto is not None:
         sql += " AND seq <= ?"
         args.append(upto)
-    rows = conn.exec_driver_sql(sql + " ORDER BY seq", tuple(args)).fetchall()
-    return [row_to_act(r, codec) for r in rows]
+    rows = conn.exec_driver_sql(sql + " ORDER BY seq", tuple(args))
+    return [row_to_act(r, codec) for r in rows]  # streamed: no second copy of every row
 
 
 def last_seq(conn: Connection) -> int:

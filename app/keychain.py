@@ -44,6 +44,8 @@ def _guard(action: str):
                 raise KeychainUnavailable(f"no usable keychain to {action} ({exc})") from None
             except KeyringError as exc:
                 raise KeychainUnavailable(f"the keychain refused to {action} ({exc})") from None
+            except Exception as exc:  # a third-party backend failing its own way
+                raise KeychainUnavailable(f"the keychain failed to {action} ({exc})") from None
         return call
     return wrap
 

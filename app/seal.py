@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from typing import Any
 
 from app.crypto import Keys, is_sealed
@@ -51,7 +52,7 @@ class Codec:
 
     def decode(self, kind: str, text: str) -> dict[str, Any]:
         """A payload from its stored text; fields that cannot be opened stay sealed tokens."""
-        payload = json.loads(text)
+        payload = json.loads(text, object_pairs_hook=_interned)
         for name in SEALED_FIELDS.get(kind, ()):
             value = payload.get(name)
             if is_sealed(value) and self.keys is not None:
@@ -62,6 +63,11 @@ class Codec:
     def link(self, previous: str | None, content: str) -> str | None:
         """The MAC of an act's stored content after ``previous``; None without the key."""
         return self.keys.link(previous, content) if self.keys is not None else None
+
+
+def _interned(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A payload object whose keys are shared strings (a long journal repeats the same few)."""
+    return {sys.intern(k): v for k, v in pairs}
 
 
 def locked(value: Any) -> bool:

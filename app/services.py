@@ -31,7 +31,7 @@ class NegState:
     prep: Preparation = field(default_factory=Preparation)
     ctx: rules.ActContext | None = None
     meeting_acts: int = 0
-    by_author: dict[str, list[Act]] = field(default_factory=dict)  # standing acts, for undo
+    by_author: dict[str, list[Act]] = field(default_factory=dict)  # meeting acts, for undo
     authors: dict[str, str] = field(default_factory=dict)  # act id -> who logged it
 
     def __post_init__(self) -> None:
@@ -45,13 +45,16 @@ class NegState:
             self.ctx.remember(act.id, act.kind, act.payload)
             if act.id is not None:
                 self.authors[act.id] = act.by
-        if act.kind == "retract":
-            target = act.payload["act"]
-            for name, own in self.by_author.items():
-                self.by_author[name] = [a for a in own if a.id != target]
-        else:
+        if act.kind in MEETING_KINDS and act.kind != "retract":
             self.by_author.setdefault(act.by, []).append(act)
         self.last_seq = act.seq
+
+    def last_standing(self, member: str) -> Act | None:
+        """The member's newest meeting act that no retract has withdrawn."""
+        own = self.by_author.get(member, [])
+        while own and own[-1].id is not None and own[-1].id in self.ctx.retracted:
+            own.pop()  # withdrawn acts never stand again: drop them for good
+        return own[-1] if own else None
 
 
 class Unit:
@@ -279,13 +282,13 @@ class Unit:
     def undo(self, negotiation: int, by: str) -> Act:
         """Withdraw ``by``'s own last standing meeting act."""
         st = self.state(negotiation)
-        own = [a for a in st.by_author.get(by, []) if a.kind in MEETING_KINDS]
-        if not own:
+        last = st.last_standing(by)
+        if last is None:
             raise InvalidInput(f"{by} has no act of their own to undo")
-        if own[-1].id is None:
+        if last.id is None:
             raise InvalidInput(f"{by}'s last act has no id (it was imported without one), "
                                "so it cannot be withdrawn")
-        return self.retract(negotiation, by, own[-1].id, "undone")
+        return self.retract(negotiation, by, last.id, "undone")
 
     def negotiation_ids(self) -> list[int]:
         """Every negotiation in the workspace."""
