@@ -130,6 +130,14 @@ def imported(ws: Workspace, example: Any) -> Imported:
     return Imported(ws, n)
 
 
+@pytest.fixture
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The UI's settings (``CAUCUS_CONFIG_DIR``) go to this test's temporary folder."""
+    path = tmp_path / "config"
+    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(path))
+    return path
+
+
 def cli(*args: str | os.PathLike, workspace: str | os.PathLike | None = None,
         env: dict[str, str] | None = None, check_traceback: bool = True,
         **kwargs: Any) -> subprocess.CompletedProcess:

@@ -11,7 +11,6 @@ meeting still running), as in ``test_ui_window``: the walk-aways of price (0.90 
 from __future__ import annotations
 
 import argparse
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,8 +34,9 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
+from ui_helpers import example, import_into, show_window
 
-from app import keychain, scenario
+from app import keychain
 from app.analysis import readiness
 from app.crypto import new_phrase
 from app.domain import ROLES, Member
@@ -52,7 +52,6 @@ from ui.start import StartDialog, choose_start
 from ui.widgets.common import LOCKED, LOCKED_TIP
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "tests" / "fixtures" / "corrugated-2027.json"
 DANA, SAM, OLI, PRIYA = "Dana Whitfield", "Sam Ortiz", "Oli Park", "Priya Raman"
 CUT_AFTER = 12
 WALK_AWAYS = ("0.90", "0.5 %", "95 %")
@@ -64,24 +63,15 @@ WAIT_MS = 5000
 
 def build(path: Path) -> tuple[Workspace, int, str]:
     """A new workspace holding the example up to a12; its join phrase (in the test keychain)."""
-    data = scenario.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data["meetings"][0]["acts"] = data["meetings"][0]["acts"][:CUT_AFTER]
     ws = Workspace(path)
     phrase = ws.created_phrase
     assert phrase and ws.phrase_stored
-    with ws.unit(auto_ids=False) as unit:
-        negotiation = scenario.import_scenario(unit, json.loads(json.dumps(data, default=str),
-                                                                parse_float=Decimal))
+    negotiation = import_into(ws, example(cut_after=CUT_AFTER))
     return ws, negotiation, phrase
 
 
 @pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture
-def unlocked(tmp_path: Path, config):
+def unlocked(tmp_path: Path, config_dir):
     """(workspace, negotiation, phrase): the example, readable."""
     ws, negotiation, phrase = build(tmp_path / "open.caucus")
     yield ws, negotiation, phrase
@@ -89,7 +79,7 @@ def unlocked(tmp_path: Path, config):
 
 
 @pytest.fixture
-def locked(tmp_path: Path, config):
+def locked(tmp_path: Path, config_dir):
     """(workspace, negotiation, phrase): the example opened on a computer without its phrase."""
     path = tmp_path / "locked.caucus"
     ws, negotiation, phrase = build(path)
@@ -115,12 +105,8 @@ def window(qtbot):
     """``window(ws, negotiation, member, role)`` → a shown main window (closed after)."""
 
     def make(ws: Workspace, negotiation: int, member: str, role: str):
-        win = open_window(ws, negotiation, member, role, poll_ms=20)
-        qtbot.addWidget(win, before_close_func=lambda w: qtbot.waitUntil(
-            lambda: w.session._pending == 0, timeout=WAIT_MS))
-        win.resize(1440, 900)
-        win.show()
-        qtbot.waitExposed(win)
+        win = show_window(qtbot, open_window(ws, negotiation, member, role, poll_ms=20),
+                          1440, 900, WAIT_MS)
         settle(qtbot, win)
         return win
 
@@ -426,7 +412,7 @@ def test_join_is_in_the_edit_menu_even_without_the_banner(window, unlocked):
     win.join.reject()
 
 
-def test_the_start_screen_shows_the_created_phrase_once(qtbot, tmp_path, config, monkeypatch):
+def test_the_start_screen_shows_the_created_phrase_once(qtbot, tmp_path, config_dir, monkeypatch):
     path = tmp_path / "new.caucus"
     seen: dict = {}
 

@@ -6,7 +6,6 @@ Dana Whitfield's price limit is 0.86 EUR/box and the price walk-away 0.90 EUR/bo
 
 from __future__ import annotations
 
-import json
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -23,34 +22,22 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
+from ui_helpers import example, write_workspace
 
-from app import scenario
 from app.workspace import Workspace
 from ui.panels.lead import LeadPanel
 from ui.session import Session
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = next(p for p in (ROOT / "tests" / "fixtures" / "corrugated-2027.json",
-                           ROOT.parent / "shared" / "examples" / "corrugated-2027.json")
-               if p.exists())
 DANA = "Dana Whitfield"
 CUT_AFTER = 12  # acts a1..a12 of the first meeting
 SECRETS = ("0.90 EUR/box", "walk-away 90 %", "limit 0.86", "target 0.84", "0.83", "they stop ≈")
 
 
 @pytest.fixture
-def workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]:
+def workspace_file(tmp_path: Path, config_dir) -> tuple[Path, int]:
     """A workspace with the example imported up to a12."""
-    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(tmp_path / "config"))
-    data = scenario.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data["meetings"][0]["acts"] = data["meetings"][0]["acts"][:CUT_AFTER]
     path = tmp_path / "lead.caucus"
-    ws = Workspace(path)
-    with ws.unit(auto_ids=False) as unit:
-        negotiation = scenario.import_scenario(unit, json.loads(json.dumps(data, default=str),
-                                                                parse_float=Decimal))
-    ws.close()
-    return path, negotiation
+    return path, write_workspace(path, example(cut_after=CUT_AFTER))
 
 
 @pytest.fixture

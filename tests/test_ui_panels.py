@@ -21,25 +21,20 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
+from ui_helpers import EXAMPLE, import_into
 
 from app import scenario
 from app.workspace import Workspace
 from ui.session import Session
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = next(p for p in (REPO / "tests" / "fixtures" / "corrugated-2027.json",
-                           REPO.parent / "shared" / "examples" / "corrugated-2027.json")
-               if p.exists())
 WAIT_MS = 5000
 PRICE_WALK_AWAY = "0.90 EUR/box"  # appears nowhere else in the example (Priya's limit aside)
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Workspace, int]]:
-    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(tmp_path / "config"))
+def workspace(tmp_path: Path, config_dir) -> Iterator[tuple[Workspace, int]]:
     ws = Workspace(tmp_path / "panels.caucus")
-    with ws.unit(auto_ids=False) as unit:
-        negotiation = scenario.import_scenario(unit, scenario.load(EXAMPLE))
+    negotiation = import_into(ws, scenario.load(EXAMPLE))
     yield ws, negotiation
     ws.close()
 

@@ -28,16 +28,13 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
+from ui_helpers import EXAMPLE, write_workspace
 
 from app import scenario
 from app.workspace import Workspace
 from ui.prepare.view import PrepareView
 from ui.session import Session
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = next(p for p in (ROOT / "tests" / "fixtures" / "corrugated-2027.json",
-                           ROOT.parent / "shared" / "examples" / "corrugated-2027.json")
-               if p.exists())
 DANA, SAM, PRIYA = "Dana Whitfield", "Sam Ortiz", "Priya Raman"
 WAIT_MS = 5000
 #: a half-prepared negotiation: two issues, no BATNA, no approver, no limits, no plan, no meeting
@@ -55,18 +52,12 @@ HALF = {
 
 
 @pytest.fixture
-def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(tmp_path / "config"))
+def files(tmp_path: Path, config_dir):
     opened: list[Workspace] = []
 
     def make(data: dict | None = None, name: str = "prep.caucus") -> tuple[Path, int]:
         path = tmp_path / name
-        ws = Workspace(path)
-        with ws.unit(auto_ids=False) as unit:
-            negotiation = scenario.import_scenario(
-                unit, data if data is not None else scenario.load(EXAMPLE))
-        ws.close()
-        return path, negotiation
+        return path, write_workspace(path, data if data is not None else scenario.load(EXAMPLE))
 
     def open_ws(path: Path) -> Workspace:
         ws = Workspace(path)
@@ -378,7 +369,8 @@ def test_limit_outside_the_positions_is_refused_in_its_cell(qtbot, pair):
     _type(qtbot, team.limits.editors[cell], "30")
     team.save_limits.click()
     qtbot.waitUntil(lambda: cell in team.limits.problems_shown(), timeout=WAIT_MS)
-    assert "not between the opening 90 days and the walk-away 45 days" in team.limits.problems_shown()[cell]
+    assert ("not between the opening 90 days and the walk-away 45 days"
+            in team.limits.problems_shown()[cell])
     assert team.limits.value(cell) == "30"
     assert len(lead.session.ws.acts(lead.session.negotiation)) == journal
 

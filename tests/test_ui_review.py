@@ -7,15 +7,13 @@ After a11 the price stood at ours 0.84 / theirs 0.91 EUR/box; after a19 at ours 
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
+from ui_helpers import example, write_workspace
 
-from app import scenario
 from app.errors import InvalidInput
 from app.review import Replay
 from app.rules import Problem
@@ -24,8 +22,6 @@ from ui.review.history import SupplierHistory
 from ui.review.view import ReviewView
 from ui.session import Session
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "tests" / "fixtures" / "corrugated-2027.json"
 DANA, OLI = "Dana Whitfield", "Oli Park"
 WAIT_MS = 8000
 WITHDRAWAL = {"id": "a25", "at": "2027-01-14T10:31:00Z", "by": OLI, "kind": "retract",
@@ -33,18 +29,10 @@ WITHDRAWAL = {"id": "a25", "at": "2027-01-14T10:31:00Z", "by": OLI, "kind": "ret
 
 
 @pytest.fixture
-def workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]:
+def workspace_file(tmp_path: Path, config_dir) -> tuple[Path, int]:
     """The example imported whole, with a25 withdrawing a12."""
-    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(tmp_path / "config"))
-    data = scenario.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data["meetings"][0]["acts"].append(dict(WITHDRAWAL))
     path = tmp_path / "review.caucus"
-    ws = Workspace(path)
-    with ws.unit(auto_ids=False) as unit:
-        negotiation = scenario.import_scenario(unit, json.loads(json.dumps(data, default=str),
-                                                                parse_float=Decimal))
-    ws.close()
-    return path, negotiation
+    return path, write_workspace(path, example(append=[WITHDRAWAL]))
 
 
 @pytest.fixture

@@ -8,24 +8,19 @@ the presence list, and the header of both windows names it.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from ui_helpers import example, show_window, write_workspace
 
-from app import scenario
 from app.workspace import Workspace
 from ui.main import open_window
 from ui.window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = next(p for p in (ROOT / "tests" / "fixtures" / "corrugated-2027.json",
-                           ROOT.parent / "shared" / "examples" / "corrugated-2027.json")
-               if p.exists())
 CUT_AFTER = 12  # a1..a12: no price of 0.92 anywhere yet
 WAIT_MS = 10_000  # a cold Python process has to start and import the core
 PRESENCE_WAIT_MS = 15_000  # a window re-lists who is connected every HEARTBEAT_S (5 s)
@@ -47,17 +42,9 @@ ws.close()
 
 
 @pytest.fixture
-def workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]:
-    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(tmp_path / "config"))
-    data = scenario.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data["meetings"][0]["acts"] = data["meetings"][0]["acts"][:CUT_AFTER]
+def workspace_file(tmp_path: Path, config_dir) -> tuple[Path, int]:
     path = tmp_path / "sync.caucus"
-    ws = Workspace(path)
-    with ws.unit(auto_ids=False) as unit:
-        negotiation = scenario.import_scenario(unit, json.loads(json.dumps(data, default=str),
-                                                                parse_float=Decimal))
-    ws.close()
-    return path, negotiation
+    return path, write_workspace(path, example(cut_after=CUT_AFTER))
 
 
 @pytest.fixture
@@ -69,13 +56,8 @@ def windows(qtbot, workspace_file):
     def open_as(member: str, role: str) -> MainWindow:
         ws = Workspace(path)
         opened.append(ws)
-        win = open_window(ws, negotiation, member, role, poll_ms=20)
-        qtbot.addWidget(win, before_close_func=lambda w: qtbot.waitUntil(
-            lambda: w.session._pending == 0, timeout=WAIT_MS))
-        win.resize(1280, 800)
-        win.show()
-        qtbot.waitExposed(win)
-        return win
+        return show_window(qtbot, open_window(ws, negotiation, member, role, poll_ms=20),
+                           1280, 800, WAIT_MS)
 
     yield open_as
     for ws in opened:  # after qtbot has closed the windows (and their sessions)

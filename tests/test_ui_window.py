@@ -8,9 +8,7 @@ rebate (0.5 %) and on-time-in-full (95 %).
 
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -30,8 +28,8 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
+from ui_helpers import example, import_into, show_window
 
-from app import scenario
 from app.domain import PHASES
 from app.workspace import Workspace
 from ui.main import open_window
@@ -39,9 +37,6 @@ from ui.session import Session
 from ui.window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = next(p for p in (ROOT / "tests" / "fixtures" / "corrugated-2027.json",
-                           ROOT.parent / "shared" / "examples" / "corrugated-2027.json")
-               if p.exists())
 DANA, OLI, PRIYA = "Dana Whitfield", "Oli Park", "Priya Raman"
 CUT_AFTER = 12
 WALK_AWAYS = ("0.90", "0.5 %", "95 %")
@@ -49,15 +44,10 @@ WAIT_MS = 5000
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def workspace(tmp_path: Path, config_dir):
     """A workspace file holding the example up to a12, open for the test."""
-    monkeypatch.setenv("CAUCUS_CONFIG_DIR", str(tmp_path / "config"))
-    data = scenario.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data["meetings"][0]["acts"] = data["meetings"][0]["acts"][:CUT_AFTER]
     ws = Workspace(tmp_path / "window.caucus")
-    with ws.unit(auto_ids=False) as unit:
-        negotiation = scenario.import_scenario(unit, json.loads(json.dumps(data, default=str),
-                                                                parse_float=Decimal))
+    negotiation = import_into(ws, example(cut_after=CUT_AFTER))
     yield ws, negotiation
     ws.close()
 
@@ -68,12 +58,8 @@ def window(qtbot, workspace):
 
     def make(member: str, role: str) -> MainWindow:
         ws, negotiation = workspace
-        win = open_window(ws, negotiation, member, role, poll_ms=20)
-        qtbot.addWidget(win, before_close_func=lambda w: qtbot.waitUntil(
-            lambda: w.session._pending == 0, timeout=WAIT_MS))
-        win.resize(1440, 900)
-        win.show()
-        qtbot.waitExposed(win)
+        win = show_window(qtbot, open_window(ws, negotiation, member, role, poll_ms=20),
+                          1440, 900, WAIT_MS)
         win.activateWindow()
         qtbot.waitUntil(win.isActiveWindow, timeout=WAIT_MS)  # application shortcuts need it
         return win
