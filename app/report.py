@@ -14,18 +14,16 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate
 
 from app.analysis import analyze
 from app.domain import Act
+from app.files import atomic
 from app.report_sections import Report
 from app.review import agreed_terms, debrief_draft
 from app.rules import format_time
@@ -35,22 +33,6 @@ from app.state import fold
 Progress = Callable[[int, int], None]
 CSV_COLUMNS = ("seq", "id", "at", "member", "role", "kind", "meeting", "withdrawn", "payload",
                "summary")
-
-
-@contextmanager
-def atomic(path: str | os.PathLike, mode: str = "wb", **kwargs: Any) -> Iterator[IO]:
-    """A file that replaces ``path`` only once it is completely written and on disk."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, mode, **kwargs) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_pdf(path: str | os.PathLike, acts: Sequence[Act], *, progress: Progress | None = None,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from app.domain import MEETING_KINDS, Act, Preparation
 from app.errors import InvalidInput
+from app.files import atomic
 from app.numbers import dec_str
 from app.numbers import show_value as _show
 from app.rules import Problem, format_time, issue_payload, parse_iso
@@ -285,18 +285,9 @@ def act_object(act: Act) -> dict[str, Any]:
 
 def write_json(path: str | os.PathLike, data: Any) -> None:
     """Write JSON atomically: a temporary file beside the target, flushed, then renamed over it."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=2, default=_json_default)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=2, default=_json_default)
+        f.write("\n")
 
 
 def _json_default(value: Any) -> Any:
