@@ -8,11 +8,11 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from app.prepare import Place, batna_locked, batna_notes
 from ui.prepare.form import Form, SecretEdit, SecretText, muted
-from ui.prepare.section import Section, focus
+from ui.prepare.section import FormSection, focus
 from ui.widgets.common import Card, ConfidentialLabel, sealed
 
 
-class BatnaSection(Section):
+class BatnaSection(FormSection):
     """Both BATNAs as text, ours in numbers, and what those numbers say about the walk-aways."""
 
     name = "batna"
@@ -117,11 +117,7 @@ class BatnaSection(Section):
             editor.set_locked(locked)
         self.sealed_note.setVisible(locked)
         self.notes.set_secret("\n".join(f"⚠ {n}" for n in batna_notes(self.prep)))
-        if self.form.dirty:
-            self.status.setText("Changed elsewhere meanwhile; Save keeps yours, Revert takes "
-                                "theirs.")
-            return
-        self.reload()
+        self.reload_unless_typing()
 
     def reload(self) -> None:
         """Load both BATNAs and the values as they stand."""
@@ -144,23 +140,9 @@ class BatnaSection(Section):
         numbers = {k: values[f"values.{k}"] for k in self.rows if values[f"values.{k}"]}
         if numbers:
             data["values"] = numbers
-        self.status.setText("saving…")
-        self.writer.submit("set_batna", data, done=self._saved, failed=self._refused)
-
-    def _saved(self, _act: object) -> None:
-        self.form.dirty = False
-        self.reload()
-        self.status.setText("Saved.")
-
-    def _refused(self, problems) -> None:
-        self.form.show_problems(problems)
-        self.status.setText("Not saved: correct the fields marked in red.")
+        self.write("set_batna", data)
 
     # --- section hooks --------------------------------------------------------------------------
-
-    def set_editable(self, on: bool) -> None:
-        self.form.set_editable(on)
-        self._edited()
 
     def set_room_safe(self, on: bool) -> None:
         self.form.mask(on)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QWi
 from app.prepare import Place, lever_text, leverage_balance
 from ui import theme
 from ui.prepare.form import Form, SecretEdit, muted
-from ui.prepare.section import Section, focus
+from ui.prepare.section import FormSection, focus
 from ui.widgets.common import Card
 
 SIDES = (
@@ -17,7 +17,7 @@ SIDES = (
 )
 
 
-class LeverageSection(Section):
+class LeverageSection(FormSection):
     """Two weighted lists and the balance between them."""
 
     name = "leverage"
@@ -26,6 +26,7 @@ class LeverageSection(Section):
              "supplier and what makes them hard for us to replace; weigh each lever (blank "
              "counts 1). The balance tells which approach fits.")
     checks = ("levers",)
+    refused_text = "Not saved: correct the levers marked in red."
 
     def build(self) -> None:
         self.summary = QLabel()
@@ -134,11 +135,7 @@ class LeverageSection(Section):
         self.summary.style().polish(self.summary)
         for side, total in (("ours", balance["ours"]), ("theirs", balance["theirs"])):
             self.totals[side].setText(f"total weight {total.normalize():f}")
-        if self.form.dirty:
-            self.status.setText("Changed elsewhere meanwhile; Save keeps yours, Revert takes "
-                                "theirs.")
-            return
-        self.reload()
+        self.reload_unless_typing()
 
     def reload(self) -> None:
         """Load both lists as they stand."""
@@ -150,10 +147,6 @@ class LeverageSection(Section):
         self.status.setText("")
         self._edited()
 
-    def _edited(self) -> None:
-        self.save.setEnabled(self.editable and self.form.dirty)
-        self.revert.setEnabled(self.editable and self.form.dirty)
-
     def submit(self) -> None:
         """Save both lists through ``set_leverage``; fully blank rows are dropped first."""
         data: dict = {}
@@ -162,17 +155,7 @@ class LeverageSection(Section):
             if len(kept) != len(self.rows[side]):
                 self._set_rows(side, kept or [("", "")])
             data[side] = [{"text": t, "weight": w} if w else t for t, w in kept]
-        self.status.setText("saving…")
-        self.writer.submit("set_leverage", data, done=self._saved, failed=self._refused)
-
-    def _saved(self, _act: object) -> None:
-        self.form.dirty = False
-        self.reload()
-        self.status.setText("Saved.")
-
-    def _refused(self, problems) -> None:
-        self.form.show_problems(problems)
-        self.status.setText("Not saved: correct the levers marked in red.")
+        self.write("set_leverage", data)
 
     # --- section hooks --------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 from app.domain import SITUATION
 from app.prepare import Place
 from ui.prepare.form import Form, SecretEdit, muted
-from ui.prepare.section import Section, focus
+from ui.prepare.section import FormSection, focus
 
 TEXT_FIELDS = (
     ("title", "Title", "e.g. Corrugated packaging 2027"),
@@ -25,7 +25,7 @@ SITUATION_FIELDS = {
 }
 
 
-class NegotiationSection(Section):
+class NegotiationSection(FormSection):
     """The header of the negotiation."""
 
     name = "negotiation"
@@ -72,11 +72,7 @@ class NegotiationSection(Section):
     # --- behaviour ------------------------------------------------------------------------------
 
     def refresh(self, *_: object) -> None:
-        if self.form.dirty:
-            self.status.setText("Changed elsewhere meanwhile; Save keeps yours, Revert takes "
-                                "theirs.")
-            return
-        self.reload()
+        self.reload_unless_typing()
 
     def reload(self) -> None:
         """Load the header as it stands."""
@@ -88,10 +84,6 @@ class NegotiationSection(Section):
         self.status.setText("")
         self._edited()
 
-    def _edited(self) -> None:
-        self.save.setEnabled(self.editable and self.form.dirty)
-        self.revert.setEnabled(self.editable and self.form.dirty)
-
     def submit(self) -> None:
         """Save the header through ``update_negotiation``."""
         values = self.form.values()
@@ -99,21 +91,7 @@ class NegotiationSection(Section):
         situation = {k: values[f"situation.{k}"] for k in SITUATION if values[f"situation.{k}"]}
         if situation:
             data["situation"] = situation
-        self.status.setText("saving…")
-        self.writer.submit("update_negotiation", data, done=self._saved, failed=self._refused)
-
-    def _saved(self, _act: object) -> None:
-        self.form.dirty = False
-        self.reload()
-        self.status.setText("Saved.")
-
-    def _refused(self, problems) -> None:
-        self.form.show_problems(problems)
-        self.status.setText("Not saved: correct the fields marked in red.")
-
-    def set_editable(self, on: bool) -> None:
-        self.form.set_editable(on)
-        self._edited()
+        self.write("update_negotiation", data)
 
     def focus_place(self, place: Place) -> None:
         editor = self.form.editors.get(place.field or "supplier")

@@ -108,6 +108,47 @@ class Section(QWidget):
         return self.prep.currency
 
 
+class FormSection(Section):
+    """A section whose ``self.form`` is saved whole by one service call (``write``): Save and
+    Revert follow the form's changes, a save reloads it, a refusal marks the fields. Subclasses
+    make ``self.form``, ``self.save``, ``self.revert`` and ``self.status`` in ``build``."""
+
+    refused_text = "Not saved: correct the fields marked in red."
+
+    def reload(self) -> None:
+        """Load the form from the preparation as it stands."""
+
+    def reload_unless_typing(self) -> None:
+        """``reload``, unless the form holds unsaved changes (then say so and keep them)."""
+        if self.form.dirty:
+            self.status.setText("Changed elsewhere meanwhile; Save keeps yours, Revert takes "
+                                "theirs.")
+            return
+        self.reload()
+
+    def write(self, service: str, data: object) -> None:
+        """Submit ``data`` to ``service``; ``_saved`` or ``_refused`` follows."""
+        self.status.setText("saving…")
+        self.writer.submit(service, data, done=self._saved, failed=self._refused)
+
+    def _edited(self) -> None:
+        self.save.setEnabled(self.editable and self.form.dirty)
+        self.revert.setEnabled(self.editable and self.form.dirty)
+
+    def _saved(self, _act: object) -> None:
+        self.form.dirty = False
+        self.reload()
+        self.status.setText("Saved.")
+
+    def _refused(self, problems) -> None:
+        self.form.show_problems(problems)
+        self.status.setText(self.refused_text)
+
+    def set_editable(self, on: bool) -> None:
+        self.form.set_editable(on)
+        self._edited()
+
+
 def focus(widget: QWidget) -> None:
     """Give ``widget`` the keyboard focus (and make it visible in its scroll area)."""
     widget.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -11,7 +11,7 @@ from app.prepare import Place
 from app.rules import STRATEGIES
 from ui import theme
 from ui.prepare.form import Form, SecretEdit, muted
-from ui.prepare.section import Section, focus
+from ui.prepare.section import FormSection, focus
 from ui.widgets.common import Card
 
 QUADRANTS = (  # (row, column) in the matrix: profit impact up, supply risk right
@@ -31,7 +31,7 @@ def approach_name(approach: str) -> str:
     return approach[:1].upper() + approach[1:]
 
 
-class StrategySection(Section):
+class StrategySection(FormSection):
     """Recommendation and choice side by side."""
 
     name = "strategy"
@@ -40,6 +40,7 @@ class StrategySection(Section):
              "alternative and many suppliers, collaborate where the supplier is hard to replace, "
              "build the alternative first where ours is weak, automate the tail. The lead may "
              "choose otherwise; the choice and its reason are kept.")
+    refused_text = "Not saved."
 
     def build(self) -> None:
         self.situation = muted("")
@@ -167,8 +168,7 @@ class StrategySection(Section):
         """Save through ``set_strategy``."""
         values = self.form.values()
         data = {k: v for k, v in values.items() if v}
-        self.status.setText("saving…")
-        self.writer.submit("set_strategy", data, done=self._saved, failed=self._refused)
+        self.write("set_strategy", data)
 
     def _saved(self, _act: object) -> None:
         self.form.dirty = False
@@ -176,15 +176,7 @@ class StrategySection(Section):
         self.status.setText("Saved.")
         self.refresh()
 
-    def _refused(self, problems) -> None:
-        self.form.show_problems(problems)
-        self.status.setText("Not saved.")
-
     # --- section hooks --------------------------------------------------------------------------
-
-    def set_editable(self, on: bool) -> None:
-        self.form.set_editable(on)
-        self._edited()
 
     def focus_place(self, place: Place) -> None:
         focus(self.combo)
