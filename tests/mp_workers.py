@@ -6,11 +6,12 @@ being a package. Each worker goes through the same ``app`` API the console uses:
 ``writer``  appends acts with ``Workspace.log`` as one team member and prints
             ``committed <seq> <id> <counter>`` (flushed) after each ``log()`` has returned, i.e.
             after its transaction committed. It prints ``ready`` once the workspace is open and its
-            state is loaded, then waits for the ``--go`` file (if given) before the first append.
+            state is loaded; with ``--go`` it then blocks reading one line from stdin (the test's
+            ``go``, sent to every writer at once) before the first append.
 ``reader``  follows the workspace with a ``ChangeFeed`` and prints, as one JSON line, every
             sequence number it was handed, in the order it was handed them.
 ``presence`` enters the presence list as one member, prints ``ready``, and leaves it cleanly when
-            the ``--stop`` file appears.
+            a line (or the end) arrives on its stdin.
 
 Stdout carries only these lines; anything on stderr is a failure (a traceback, a locked file).
 """
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from decimal import Decimal
@@ -32,7 +32,6 @@ TEAM = (("Dana Lead", "lead"), ("Sam Sme", "sme"), ("Oli Observer", "observer"),
 KINDS = ("offer", "reaction", "note", "tactic")
 PRICE_BASE = Decimal("0.8")
 PRICE_STEP = Decimal("0.0000001")
-POLL_S = 0.001  # how often a waiting worker looks for the go file
 MAX_RUN_S = 120.0  # a worker never outlives this, whatever happens to the test that started it
 
 ISSUE = {"key": "price", "label": "Unit price", "unit": "EUR/kg", "better": "lower",
@@ -82,14 +81,6 @@ def counter_of(kind: str, payload: dict[str, Any]) -> int:
     return int(text.rsplit("#", 1)[1])
 
 
-def _wait_for_file(path: str, deadline: float) -> None:
-    while not os.path.exists(path):
-        if time.monotonic() > deadline:
-            print(f"mp_workers: no go file {path} in time", file=sys.stderr)
-            sys.exit(3)
-        time.sleep(POLL_S)
-
-
 def run_writer(args: argparse.Namespace) -> int:
     from app.workspace import Workspace
 
@@ -100,8 +91,9 @@ def run_writer(args: argparse.Namespace) -> int:
         ws.preparation(negotiation)  # load the journal before the race starts
         out.write("ready\n")
         out.flush()
-        if args.go:
-            _wait_for_file(args.go, deadline)
+        if args.go and not sys.stdin.readline():
+            print("mp_workers: stdin closed before the go line", file=sys.stderr)
+            return 3
         counter = args.start
         end = args.start + args.count if args.count else None
         while end is None or counter < end:
@@ -155,7 +147,7 @@ def run_presence(args: argparse.Namespace) -> int:
         presence.beat()
         sys.stdout.write("ready\n")
         sys.stdout.flush()
-        _wait_for_file(args.stop, time.monotonic() + MAX_RUN_S)
+        sys.stdin.readline()  # blocks until the test says stop (or goes away)
         presence.leave()
     return 0
 
@@ -168,17 +160,17 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("--as", dest="member", required=True)
     w.add_argument("--count", type=int, default=0, help="acts to append (0: until killed)")
     w.add_argument("--start", type=int, default=0, help="the first counter")
-    w.add_argument("--go", help="wait for this file to exist before the first append")
+    w.add_argument("--go", action="store_true",
+                   help="read one line from stdin (the go) before the first append")
     r = sub.add_parser("reader")
     r.add_argument("--workspace", required=True)
     r.add_argument("--after", type=int, default=0)
     r.add_argument("--expect", type=int, required=True, help="stop after this many acts")
     r.add_argument("--timeout", type=float, default=60.0)
     r.add_argument("--interval", type=float, default=0.002, help="seconds between polls")
-    p = sub.add_parser("presence", help="be present until --stop exists, then leave")
+    p = sub.add_parser("presence", help="be present until a line arrives on stdin, then leave")
     p.add_argument("--workspace", required=True)
     p.add_argument("--as", dest="member", required=True)
-    p.add_argument("--stop", required=True)
     args = parser.parse_args(argv)
     return {"writer": run_writer, "reader": run_reader, "presence": run_presence}[args.role](args)
 

@@ -1,8 +1,9 @@
 """Many processes, one file: real writer and reader processes on one workspace (DESIGN.md, 3).
 
 The workers live in ``tests/mp_workers.py`` and go through ``app.workspace.Workspace``
-and ``app.feed.ChangeFeed`` exactly as the console does. Nothing here sleeps for a fixed time:
-every wait polls a condition (a file's content, a pipe, a process's exit) against a deadline.
+and ``app.feed.ChangeFeed`` exactly as the console does. Nothing here sleeps: every wait blocks
+on a pipe (a worker's ``ready`` line, a writer's output) or a process's exit, and the workers start
+on a line the test writes to their stdin.
 
 Self-contained: it uses no fixture from ``tests/conftest.py``.
 """
@@ -14,10 +15,12 @@ import json
 import os
 import random
 import select
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,7 +44,6 @@ mp = _load_workers()
 WRITERS = 4
 ACTS_PER_WRITER = 2000
 KILL_ROUNDS = 15
-WAIT_STEP_S = 0.005  # how often a wait looks at its condition again
 MAX_WAL_BYTES = 24 * 1024 * 1024  # SQLite's auto-checkpoint keeps it near 4 MB (1,000 pages)
 
 
@@ -58,29 +60,38 @@ def _caucus() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    """Return as soon as ``condition()`` holds; fail the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(WAIT_STEP_S)
-
-
 class Worker:
-    """A worker process whose stdout and stderr go to files."""
+    """A worker process: the test writes lines to its stdin (``tell``); its stdout is read from a
+    pipe (the ``ready`` line by ``wait_ready``, the rest copied to a file in the background); its
+    stderr goes to a file."""
 
     def __init__(self, name: str, args: list[str], folder: Path):
         self.name = name
         self.out = folder / f"{name}.out"
         self.err = folder / f"{name}.err"
-        with open(self.out, "wb") as out, open(self.err, "wb") as err:
+        self._copier: threading.Thread | None = None
+        with open(self.err, "wb") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, str(WORKERS), *args], stdout=out, stderr=err,
-                stdin=subprocess.DEVNULL, cwd=ROOT, env=_env())
+                [sys.executable, str(WORKERS), *args], stdout=subprocess.PIPE, stderr=err,
+                stdin=subprocess.PIPE, cwd=ROOT, env=_env())
 
-    def ready(self) -> bool:
-        return self.out.read_bytes().startswith(b"ready\n")
+    def wait_ready(self) -> None:
+        """Block until the worker prints ``ready`` (fail if it exits first)."""
+        first = self.proc.stdout.readline()
+        if first != b"ready\n":
+            pytest.fail(f"{self.name} was not ready (exit {self.proc.wait()}):\n{self.stderr()}")
+        self._copier = threading.Thread(target=self._copy, args=(first,), daemon=True)
+        self._copier.start()
+
+    def _copy(self, first: bytes) -> None:
+        with open(self.out, "wb") as out:
+            out.write(first)
+            shutil.copyfileobj(self.proc.stdout, out)
+
+    def tell(self, line: str) -> None:
+        """Write ``line`` to the worker's stdin (``go``, ``stop``)."""
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
 
     def wait(self, timeout: float) -> int:
         try:
@@ -89,6 +100,8 @@ class Worker:
             pytest.fail(f"{self.name} did not finish within {timeout:g} s")
 
     def stdout(self) -> str:
+        if self._copier is not None:
+            self._copier.join()  # ends with the worker's stdout
         return self.out.read_text()
 
     def stderr(self) -> str:
@@ -104,7 +117,7 @@ def workers() -> Iterator[list[subprocess.Popen]]:
         if proc.poll() is None:
             proc.kill()
         proc.wait(timeout=30)
-        for stream in (proc.stdout, proc.stderr):
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
 
@@ -137,7 +150,6 @@ def test_four_writers_at_once_lose_nothing_and_every_feed_sees_each_act_once(
     path = tmp_path / "shared.caucus"
     _negotiation, base = mp.setup_workspace(str(path))
     total = WRITERS * ACTS_PER_WRITER
-    go = tmp_path / "go"
 
     # Two readers: one polling fast, one at the console's 50 ms, which gets acts in large batches.
     readers = [
@@ -149,13 +161,15 @@ def test_four_writers_at_once_lose_nothing_and_every_feed_sees_each_act_once(
     writers = [
         Worker(f"writer-{n}",
                ["writer", "--workspace", str(path), "--as", name,
-                "--count", str(ACTS_PER_WRITER), "--go", str(go)], tmp_path)
+                "--count", str(ACTS_PER_WRITER), "--go"], tmp_path)
         for n, (name, _role) in enumerate(mp.TEAM[:WRITERS])
     ]
     everyone = readers + writers
     workers.extend(w.proc for w in everyone)
-    wait_until(lambda: all(w.ready() for w in everyone), 60, "every worker to be ready")
-    go.touch()  # the barrier: every writer is polling for this file
+    for w in everyone:
+        w.wait_ready()
+    for w in writers:  # the barrier: every writer is blocked reading this line
+        w.tell("go")
     started = time.monotonic()
 
     # While they run: `caucus verify` (a read-only process) finds the file sound at any moment;
@@ -336,12 +350,12 @@ def test_each_process_sees_who_else_is_connected_and_a_clean_exit_leaves(
 
     path = tmp_path / "presence.caucus"
     negotiation, _base = mp.setup_workspace(str(path))
-    stop = tmp_path / "stop"
-    present = [Worker(f"present-{n}", ["presence", "--workspace", str(path), "--as", name,
-                                       "--stop", str(stop)], tmp_path)
+    present = [Worker(f"present-{n}", ["presence", "--workspace", str(path), "--as", name],
+                      tmp_path)
                for n, (name, _role) in enumerate(mp.TEAM[1:])]
     workers.extend(w.proc for w in present)
-    wait_until(lambda: all(w.ready() for w in present), 60, "every process to join")
+    for w in present:
+        w.wait_ready()
     store = Store(path)
     try:
         peers = connected(store)
@@ -349,7 +363,8 @@ def test_each_process_sees_who_else_is_connected_and_a_clean_exit_leaves(
             (name, role, w.proc.pid, negotiation)
             for w, (name, role) in zip(present, mp.TEAM[1:], strict=True))
         assert len({p.session for p in peers}) == len(present)
-        stop.touch()
+        for w in present:
+            w.tell("stop")
         for w in present:
             assert w.wait(timeout=60) == 0, w.stderr()
             assert w.stderr() == ""
