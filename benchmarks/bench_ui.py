@@ -109,7 +109,7 @@ def bench_sync_ui(folder: Path, count: int) -> list[float]:
     session = Session(ws, n, TEAM[0][0], "lead")
     seen: dict[str, int] = {}
     session.acts_added.connect(
-        lambda acts: seen.update({a.id: time.monotonic_ns() for a in acts}))
+        lambda acts: seen.update({a.id: time.monotonic_ns() for a in acts if a.id}))
     session.start()
     proc = spawn(WRITER, str(ws.path), str(n), str(count))
     proc.stdin.write("go\n")
