@@ -8,6 +8,7 @@ that act's row. Filters return ``numpy`` index arrays into the columns.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ class Timeline:
     issues: list[tuple[str, ...]]
     withdrawn: np.ndarray
     alert: np.ndarray
-    label: list[str]
+    label: Sequence[str]
     lanes: tuple[str, ...] = LANES
     _by_issue: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
@@ -136,22 +137,39 @@ def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None,
             raised.setdefault(act.seq, []).append(alert)
     withdrawn = {a.payload.get("act") for a in acts if a.kind == "retract"}
     rows: dict[str, list] = {k: [] for k in ("seq", "time", "lane", "kind", "member", "issues",
-                                             "withdrawn", "alert", "label")}
+                                             "withdrawn", "alert", "source")}
     for act in acts:
         at = act.at.timestamp()
         _row(rows, act.seq, at, LANES.index(act.role) if act.role in LANES else 0, act.kind,
-             act.by, issues_named(act), act.id is not None and act.id in withdrawn, False,
-             label(act, room_safe))
+             act.by, issues_named(act), act.id is not None and act.id in withdrawn, False, act)
         for alert in raised.get(act.seq, ()):
             issue = alert.get("issue")
             _row(rows, act.seq, at, ALERTS_LANE, alert["kind"], act.by,
-                 (issue,) if issue else (), False, True, _alert_label(alert))
+                 (issue,) if issue else (), False, True, alert)
     return Timeline(
         seq=np.array(rows["seq"], dtype=np.int64), time=np.array(rows["time"], dtype=np.float64),
         lane=np.array(rows["lane"], dtype=np.int8), kind=_strings(rows["kind"]),
         member=_strings(rows["member"]), issues=rows["issues"],
         withdrawn=np.array(rows["withdrawn"], dtype=bool),
-        alert=np.array(rows["alert"], dtype=bool), label=rows["label"])
+        alert=np.array(rows["alert"], dtype=bool), label=Labels(rows["source"], room_safe))
+
+
+class Labels(Sequence):
+    """The short text of each row, made when it is asked for (a long journal shows few)."""
+
+    def __init__(self, sources: list, room_safe: bool):
+        self._sources, self._room_safe = sources, room_safe
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self[n] for n in range(*row.indices(len(self)))]
+        source = self._sources[row]
+        if isinstance(source, dict):
+            return _alert_label(source)
+        return label(source, self._room_safe)
 
 
 def _row(rows: dict[str, list], *values: Any) -> None:
@@ -160,8 +178,8 @@ def _row(rows: dict[str, list], *values: Any) -> None:
 
 
 def _strings(values: Iterable[str]) -> np.ndarray:
-    values = list(values)
-    return np.array(values, dtype=str) if values else np.array([], dtype="<U1")
+    """A column of a few distinct texts: shared string objects, not fixed-width unicode."""
+    return np.array([sys.intern(v) for v in values], dtype=object)
 
 
 def _alert_label(alert: dict[str, Any]) -> str:
