@@ -66,8 +66,10 @@ class Codec:
 
 
 def _interned(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A payload object whose keys are shared strings (a long journal repeats the same few)."""
-    return {sys.intern(k): v for k, v in pairs}
+    """A payload object whose keys and short values (decimals, sides, tags) are shared strings:
+    a long journal repeats the same few thousand times."""
+    return {sys.intern(k): sys.intern(v) if isinstance(v, str) and len(v) <= 16 else v
+            for k, v in pairs}
 
 
 def locked(value: Any) -> bool:

@@ -138,14 +138,18 @@ def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None,
     withdrawn = {a.payload.get("act") for a in acts if a.kind == "retract"}
     rows: dict[str, list] = {k: [] for k in ("seq", "time", "lane", "kind", "member", "issues",
                                              "withdrawn", "alert", "source")}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct set of issues
     for act in acts:
         at = act.at.timestamp()
+        named = issues_named(act)
         _row(rows, act.seq, at, LANES.index(act.role) if act.role in LANES else 0, act.kind,
-             act.by, issues_named(act), act.id is not None and act.id in withdrawn, False, act)
+             act.by, shared.setdefault(named, named),
+             act.id is not None and act.id in withdrawn, False, act)
         for alert in raised.get(act.seq, ()):
             issue = alert.get("issue")
+            named = (issue,) if issue else ()
             _row(rows, act.seq, at, ALERTS_LANE, alert["kind"], act.by,
-                 (issue,) if issue else (), False, True, alert)
+                 shared.setdefault(named, named), False, True, alert)
     return Timeline(
         seq=np.array(rows["seq"], dtype=np.int64), time=np.array(rows["time"], dtype=np.float64),
         lane=np.array(rows["lane"], dtype=np.int8), kind=_strings(rows["kind"]),
