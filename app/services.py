@@ -33,12 +33,14 @@ class NegState:
     meeting_acts: int = 0
     by_author: dict[str, list[Act]] = field(default_factory=dict)  # meeting acts, for undo
     authors: dict[str, str] = field(default_factory=dict)  # act id -> who logged it
+    acts: list[Act] = field(default_factory=list)  # the journal of the negotiation, in order
 
     def __post_init__(self) -> None:
         self.ctx = rules.ActContext(self.prep)
 
     def take(self, act: Act) -> None:
         """Account for one act appended to this negotiation's journal."""
+        self.acts.append(act)
         apply(self.prep, act)
         if act.kind in MEETING_KINDS:
             self.meeting_acts += 1

@@ -210,17 +210,16 @@ class Workspace:
     def acts(self, negotiation: int, upto: int | None = None) -> list[Act]:
         """The negotiation's journal, in order, up to sequence ``upto`` if given.
 
-        Reading the whole journal also brings the services' state of the negotiation up to date,
-        so that the console's first read is not followed by a second one.
+        The whole journal comes from the services' state of the negotiation, which reads only
+        the acts it has not seen yet: the console's first read is its only one.
         """
-        with self._lock, self.store.read() as conn:
-            acts = journal.acts_of(conn, self.store.codec, negotiation, upto=upto)
-            if upto is None and acts:
-                st = self._states.setdefault(negotiation, NegState(negotiation))
-                for act in acts:
-                    if act.seq > st.last_seq:
-                        st.take(act)
-            return acts
+        if upto is not None:
+            with self.store.read() as conn:
+                return journal.acts_of(conn, self.store.codec, negotiation, upto=upto)
+        try:
+            return list(self._state(negotiation).acts)
+        except NotFound:
+            return []
 
     def preparation(self, negotiation: int) -> Preparation:
         """The preparation as it stands now (shared; do not change it)."""
