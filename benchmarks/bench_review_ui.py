@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         keychain(path)
         ws, n, built_s = workspace(path, args.acts)
         before = rss_mb()
-        if not ws.preparation(n).issues or ws.preparation(n).is_locked:
+        if not ws.unlocked:  # (asks the key only: reading the journal here would hide its cost)
             print("the workspace is sealed to this process (its keychain file is missing): "
                   "delete it and run again", file=sys.stderr)
             return 2
