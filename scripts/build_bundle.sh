@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the one-folder Caucus bundle with PyInstaller (build.spec) into build/dist, then check that
-# the built program runs: --version, --smoke (offscreen), and import + verify on a temp workspace.
+# the built program runs: --version, --smoke (offscreen), and import + verify + a PDF report on a
+# temp workspace.
 # Exits non-zero on any failure. Uses .venv (scripts/setup) unless PYTHON names another Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,10 @@ echo "bundle: --smoke → $(grep -m1 smoke: <<<"$out")"
 phrase=$(sed -n 's/^caucus: join phrase (hand it to your teammates): //p' "$tmp/import.err")
 [ -n "$phrase" ] && export CAUCUS_JOIN_PHRASE=$phrase
 "$exe" --workspace "$tmp/w.caucus" verify || fail "verify"
+# the report uses reportlab and its fonts: they must be in the bundle too
+"$exe" --workspace "$tmp/w.caucus" export --pdf "$tmp/report.pdf" --csv "$tmp/acts.csv" \
+  || fail "export --pdf"
+[ -s "$tmp/report.pdf" ] || fail "the PDF report is empty"
 checked=$(date +%s)
 
 size=$(du -sh "$dist" | cut -f1)
