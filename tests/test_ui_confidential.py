@@ -23,18 +23,12 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QComboBox,
     QFileDialog,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QPlainTextEdit,
     QStackedWidget,
-    QTableWidget,
-    QTreeWidget,
     QWidget,
 )
-from ui_helpers import example, import_into, show_window
+from ui_helpers import example, import_into, readable_texts, show_window
 
 from app import keychain
 from app.analysis import readiness
@@ -121,36 +115,8 @@ def settle(qtbot, win) -> None:
 
 
 def texts(win) -> list[str]:
-    """Every text a person could read in the window, tooltips included (see test_ui_window)."""
-    out = [win.windowTitle(), win.statusBar().currentMessage()]
-    for w in [win, *win.findChildren(QWidget)]:
-        out.append(w.toolTip())
-        if isinstance(w, QLabel | QAbstractButton):
-            out.append(w.text())
-        elif isinstance(w, QLineEdit):
-            out += [w.text(), w.placeholderText()]
-        elif isinstance(w, QPlainTextEdit):
-            out += [w.toPlainText(), w.placeholderText()]
-        elif isinstance(w, QComboBox):
-            out += [w.itemText(n) for n in range(w.count())]
-        elif isinstance(w, QListWidget):
-            out += [w.item(n).text() + "\n" + w.item(n).toolTip() for n in range(w.count())]
-        elif isinstance(w, QTableWidget):
-            out += [w.item(r, c).text() + "\n" + w.item(r, c).toolTip()
-                    for r in range(w.rowCount()) for c in range(w.columnCount())
-                    if w.item(r, c) is not None]
-        elif isinstance(w, QTreeWidget):
-            items = [w.topLevelItem(n) for n in range(w.topLevelItemCount())]
-            while items:
-                item = items.pop()
-                items += [item.child(n) for n in range(item.childCount())]
-                out += [item.text(c) + "\n" + item.toolTip(c) for c in range(w.columnCount())]
-        if isinstance(w, pg.PlotWidget) and drawn(w, win):
-            for item in w.getPlotItem().items:
-                if isinstance(item, pg.InfiniteLine) and item.isVisible() and item.label:
-                    out.append(item.label.toPlainText())
-    out += [a.text() + "\n" + a.toolTip() for a in win.findChildren(QAction)]
-    return [t for t in out if t]
+    """Every text a person could read in the window, charts counted only where drawn."""
+    return readable_texts(win, chart_shown=lambda w: drawn(w, win))
 
 
 def drawn(widget: QWidget, win) -> bool:

@@ -13,16 +13,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QTableWidget,
-    QTreeWidget,
     QWidget,
 )
-from ui_helpers import example, write_workspace
+from ui_helpers import example, readable_texts, write_workspace
 
 from app.workspace import Workspace
 from ui.panels.lead import LeadPanel
@@ -86,26 +80,9 @@ def offers(panel: LeadPanel) -> list:
 
 
 def visible_texts(root: QWidget) -> list[str]:
-    """Every text a person could read in ``root``: labels, lines, buttons, tooltips, list, table
-    and tree items, and the chart's line labels."""
-    texts: list[str] = []
-    for w in [root, *root.findChildren(QWidget)]:
-        texts.append(w.toolTip())
-        if isinstance(w, QLabel | QLineEdit | QAbstractButton):
-            texts.append(w.text())
-        if isinstance(w, QListWidget):
-            texts += [w.item(n).text() + w.item(n).toolTip() for n in range(w.count())]
-        if isinstance(w, QTableWidget):
-            texts += [w.item(r, c).text() for r in range(w.rowCount())
-                      for c in range(w.columnCount()) if w.item(r, c)]
-        if isinstance(w, QTreeWidget):
-            items = [w.topLevelItem(n) for n in range(w.topLevelItemCount())]
-            while items:
-                item = items.pop()
-                items += [item.child(n) for n in range(item.childCount())]
-                texts += [item.text(c) + item.toolTip(c) for c in range(w.columnCount())]
-    texts += root.chart.visible_texts() if isinstance(root, LeadPanel) else []
-    return texts
+    """Every text a person could read in ``root``, with the chart's line labels."""
+    texts = readable_texts(root)
+    return texts + (root.chart.visible_texts() if isinstance(root, LeadPanel) else [])
 
 
 # --- quick entry ----------------------------------------------------------------------------------

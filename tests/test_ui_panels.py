@@ -12,16 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QTableWidget,
-    QTreeWidget,
     QWidget,
 )
-from ui_helpers import EXAMPLE, import_into
+from ui_helpers import EXAMPLE, import_into, readable_texts
 
 from app import scenario
 from app.workspace import Workspace
@@ -73,30 +67,7 @@ def _logged(session: Session, kind: str, before: int):
 
 def _texts(root: QWidget) -> list[str]:
     """Every text and tooltip a user could see in ``root``'s widget tree."""
-    out: list[str] = []
-    for w in [root, *root.findChildren(QWidget)]:
-        out.append(w.toolTip())
-        if isinstance(w, (QLabel, QAbstractButton)):
-            out.append(w.text())
-        elif isinstance(w, QLineEdit):
-            out += [w.text(), w.placeholderText()]
-        elif isinstance(w, QTableWidget):
-            for r in range(w.rowCount()):
-                for c in range(w.columnCount()):
-                    item = w.item(r, c)
-                    if item is not None:
-                        out += [item.text(), item.toolTip()]
-        elif isinstance(w, QListWidget):
-            for n in range(w.count()):
-                out += [w.item(n).text(), w.item(n).toolTip()]
-        elif isinstance(w, QTreeWidget):
-            stack = [w.topLevelItem(n) for n in range(w.topLevelItemCount())]
-            while stack:
-                item = stack.pop()
-                out += [item.text(c) for c in range(w.columnCount())]
-                out += [item.toolTip(c) for c in range(w.columnCount())]
-                stack += [item.child(n) for n in range(item.childCount())]
-    return [t for t in out if t]
+    return readable_texts(root)
 
 
 def _room_safe_hides(qtbot, session: Session, panel: QWidget, secret: str) -> None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
     QComboBox,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
-from ui_helpers import EXAMPLE, write_workspace
+from ui_helpers import EXAMPLE, readable_texts, write_workspace
 
 from app import scenario
 from app.workspace import Workspace
@@ -124,33 +123,9 @@ def _counts(view: PrepareView) -> dict[str, int]:
 
 
 def _texts(root: QWidget) -> list[str]:
-    """Every text and tooltip a user could read in ``root``'s widget tree."""
-    out: list[str] = []
-    for w in [root, *root.findChildren(QWidget)]:
-        out.append(w.toolTip())
-        if isinstance(w, QLabel | QAbstractButton):
-            out.append(w.text())
-        elif isinstance(w, QLineEdit):
-            out += [w.text(), w.placeholderText()]
-        elif isinstance(w, QPlainTextEdit):
-            out.append(w.toPlainText())
-        elif isinstance(w, QComboBox):
-            out += [w.itemText(n) for n in range(w.count())]
-        elif isinstance(w, QTableWidget):
-            for r in range(w.rowCount()):
-                for c in range(w.columnCount()):
-                    item = w.item(r, c)
-                    if item is not None:
-                        out += [item.text(), item.toolTip()]
-        elif isinstance(w, QListWidget):
-            out += [t for n in range(w.count()) for t in (w.item(n).text(), w.item(n).toolTip())]
-        elif isinstance(w, QTreeWidget):
-            stack = [w.topLevelItem(n) for n in range(w.topLevelItemCount())]
-            while stack:
-                item = stack.pop()
-                out += [item.text(0), item.toolTip(0)]
-                stack += [item.child(n) for n in range(item.childCount())]
-    return [t for t in out if t]
+    """Every text and tooltip a user could read in ``root``'s widget tree (a hidden chart's
+    lines are not read: room-safe hides the plan chart whole)."""
+    return readable_texts(root, chart_shown=lambda w: w.isVisibleTo(root))
 
 
 # --- each section journals an act that the other window sees ----------------------------------

@@ -11,24 +11,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
-    QComboBox,
     QDialog,
     QLabel,
-    QLineEdit,
-    QListWidget,
     QMessageBox,
-    QTableWidget,
-    QTreeWidget,
-    QWidget,
 )
-from ui_helpers import example, import_into, show_window
+from ui_helpers import example, import_into, readable_texts, show_window
 
 from app.domain import PHASES
 from app.workspace import Workspace
@@ -76,37 +68,9 @@ def key(qtbot, win: MainWindow, sequence: str) -> None:
     qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
 
 
-def window_texts(win: MainWindow) -> list[str]:
-    """Every text a person could read in the window: its title, the status line, labels, lines
-    (and their placeholders), buttons, combo boxes, tooltips, list, table and tree items, menu
-    actions, and the labels drawn on every chart."""
-    texts = [win.windowTitle(), win.statusBar().currentMessage()]
-    for w in [win, *win.findChildren(QWidget)]:
-        texts.append(w.toolTip())
-        if isinstance(w, QLabel | QAbstractButton):
-            texts.append(w.text())
-        elif isinstance(w, QLineEdit):
-            texts += [w.text(), w.placeholderText()]
-        elif isinstance(w, QComboBox):
-            texts += [w.itemText(n) for n in range(w.count())]
-        elif isinstance(w, QListWidget):
-            texts += [w.item(n).text() + "\n" + w.item(n).toolTip() for n in range(w.count())]
-        elif isinstance(w, QTableWidget):
-            texts += [w.item(r, c).text() + "\n" + w.item(r, c).toolTip()
-                      for r in range(w.rowCount()) for c in range(w.columnCount())
-                      if w.item(r, c) is not None]
-        elif isinstance(w, QTreeWidget):
-            items = [w.topLevelItem(n) for n in range(w.topLevelItemCount())]
-            while items:
-                item = items.pop()
-                items += [item.child(n) for n in range(item.childCount())]
-                texts += [item.text(c) + "\n" + item.toolTip(c) for c in range(w.columnCount())]
-        if isinstance(w, pg.PlotWidget):
-            for item in w.getPlotItem().items:
-                if isinstance(item, pg.InfiniteLine) and item.isVisible() and item.label:
-                    texts.append(item.label.toPlainText())
-    texts += [a.text() + "\n" + a.toolTip() for a in win.findChildren(QAction)]
-    return [t for t in texts if t]
+def window_texts(win) -> list[str]:
+    """Every text a person could read in the window (tests/ui_helpers.readable_texts)."""
+    return readable_texts(win)
 
 
 # --- the session ----------------------------------------------------------------------------------

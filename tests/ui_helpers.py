@@ -4,7 +4,7 @@ shown offscreen. (The fixtures they go with — ``config_dir`` — live in ``con
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -50,3 +50,54 @@ def show_window(qtbot, win, width: int, height: int, wait_ms: int):
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+def readable_texts(root, chart_shown: Callable[[Any], bool] = lambda w: True) -> list[str]:
+    """Every text a person could read in ``root``'s widget tree, each on its own: labels,
+    buttons, lines and text boxes (and their placeholders), combo, list, table and tree items,
+    tooltips, the labels of chart lines (of the charts ``chart_shown`` accepts) and, for a main
+    window, its title, status line and menu actions."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QComboBox,
+        QLabel,
+        QLineEdit,
+        QListWidget,
+        QMainWindow,
+        QPlainTextEdit,
+        QTableWidget,
+        QTreeWidget,
+        QWidget,
+    )
+
+    out: list[str] = []
+    if isinstance(root, QMainWindow):
+        out += [root.windowTitle(), root.statusBar().currentMessage()]
+        out += [t for a in root.findChildren(QAction) for t in (a.text(), a.toolTip())]
+    for w in [root, *root.findChildren(QWidget)]:
+        out.append(w.toolTip())
+        if isinstance(w, QLabel | QAbstractButton):
+            out.append(w.text())
+        elif isinstance(w, QLineEdit):
+            out += [w.text(), w.placeholderText()]
+        elif isinstance(w, QPlainTextEdit):
+            out += [w.toPlainText(), w.placeholderText()]
+        elif isinstance(w, QComboBox):
+            out += [w.itemText(n) for n in range(w.count())]
+        elif isinstance(w, QListWidget):
+            out += [t for n in range(w.count()) for t in (w.item(n).text(), w.item(n).toolTip())]
+        elif isinstance(w, QTableWidget):
+            cells = [w.item(r, c) for r in range(w.rowCount()) for c in range(w.columnCount())]
+            out += [t for item in cells if item is not None for t in (item.text(), item.toolTip())]
+        elif isinstance(w, QTreeWidget):
+            items = [w.topLevelItem(n) for n in range(w.topLevelItemCount())]
+            while items:
+                item = items.pop()
+                items += [item.child(n) for n in range(item.childCount())]
+                out += [t for c in range(w.columnCount()) for t in (item.text(c), item.toolTip(c))]
+        if isinstance(w, pg.PlotWidget) and chart_shown(w):
+            out += [item.label.toPlainText() for item in w.getPlotItem().items
+                    if isinstance(item, pg.InfiniteLine) and item.isVisible() and item.label]
+    return [t for t in out if t]
