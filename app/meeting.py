@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.authority import approved_to, breaches
+from app.authority import approved_to, breaches_on
 from app.domain import MEETING_KINDS, TOPICS, Act, Issue, Preparation
 from app.numbers import NotANumber, parse_decimal
 from app.prepare import limit_locked
@@ -324,9 +324,9 @@ def meter(prep: Preparation, acts: Iterable[Act], member: str, issue: str,
         span = end - item.opening
         return (value - item.opening) / span if span else Decimal(1)
 
-    found = breaches(prep, acts, member, {issue: position}) if position is not None else []
     limit = prep.limit(member, issue)
-    approved = approved_to(acts, item) if limit is not None else None
+    approved = approved_to(acts, item) if limit is not None else None  # one scan of the journal
+    found = breaches_on(prep, member, item, position, approved) if position is not None else []
     return Meter(
         position=position, used=along(position, item.walk_away), limit=limit,
         limit_at=along(limit, item.walk_away),

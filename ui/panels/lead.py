@@ -154,6 +154,7 @@ class LeadPanel(QWidget):
 
     def _wire(self) -> None:
         s = self.session
+        self._meters: dict | None = None  # the cards' meters, while one refresh runs
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS,
                                      timeout=self.refresh)
         s.analysis_changed.connect(self._schedule)
@@ -343,11 +344,13 @@ class LeadPanel(QWidget):
         s = self.session
         prep, analysis, acts = s.prep, s.analysis, s.acts
         issues = analysis.get("issues", {})
+        self._meters = {}
         for key, card in self.cards.items():
             if key not in prep.issues:
                 continue
             state = issues.get(key) or {}
-            m = meter(prep, acts, s.member, key, last_value(state.get("ours")))
+            m = self._meters[key] = meter(prep, acts, s.member, key,
+                                          last_value(state.get("ours")))
             card.show_state(prep.issues[key], prep.currency, state, m, s.member, s.room_safe)
         score = analysis.get("score") or {}
         locked = bool(analysis.get("locked"))  # scores need the sealed positions
@@ -361,6 +364,7 @@ class LeadPanel(QWidget):
         self.alerts.show_alerts(alerts, prep, s.room_safe)
         self.ledger.show_ledger(analysis.get("ledger") or [], prep, s.room_safe)
         self._draw_chart()
+        self._meters = None
         if self.awaiting:
             self._answers()
 
@@ -388,7 +392,9 @@ class LeadPanel(QWidget):
         if issue is None:
             return
         state = s.analysis.get("issues", {}).get(issue.key) or {}
-        m = meter(prep, s.acts, s.member, issue.key, last_value(state.get("ours")))
+        m = self._meters.get(issue.key) if self._meters is not None else None
+        if m is None:  # the cards have not measured it in this refresh
+            m = meter(prep, s.acts, s.member, issue.key, last_value(state.get("ours")))
         plan = prep.plan.get(issue.key)
         self.chart.room_safe = s.room_safe
         self.chart.show_data(ChartData(
