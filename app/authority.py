@@ -1,8 +1,8 @@
 """Authority and walk-away: the one rule for "is this value past a limit?".
 
 The analysis engine raises ``beyond_walk_away`` and ``beyond_authority`` through ``breaches_on``
-(with the approvals it tracks act by act); the console calls ``breaches`` before logging an offer
-of ours, to stop it and offer an approval request in one step.
+(with the approvals it tracks act by act); the services call ``breaches`` before logging an offer
+of ours or an agreement, and refuse it unless it is logged knowingly (``Unit.log``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from app.domain import Act, Issue, Preparation
 from app.numbers import parse_decimal
+from app.prepare import limit_locked
 from app.state import standing
 
 
@@ -71,12 +72,25 @@ def approved_to(acts: Iterable[Act], issue: Issue) -> Decimal | None:
 
 def breaches(prep: Preparation, acts: Iterable[Act], member: str,
              terms: dict[str, Decimal | str]) -> list[Breach]:
-    """What ``terms`` (an offer of ours or an agreement by ``member``) would breach now."""
-    acts = list(acts)
+    """What ``terms`` (an offer of ours or an agreement by ``member``) would breach now.
+
+    The services call it before logging such an act (``Unit.log``); the journal is scanned for
+    approvals only on an issue where the value goes past the member's limit.
+    """
     found: list[Breach] = []
     for key, raw in terms.items():
         issue = prep.issues.get(key)
-        if issue is not None:
-            found += breaches_on(prep, member, issue, parse_decimal(raw),
-                                 approved_to(acts, issue))
+        if issue is None:
+            continue
+        value = parse_decimal(raw)
+        limit = prep.limit(member, key)
+        past = limit is not None and issue.is_worse(value, limit)
+        found += breaches_on(prep, member, issue, value, approved_to(acts, issue) if past else None)
     return found
+
+
+def unchecked(prep: Preparation, member: str, terms: Iterable[str]) -> list[str]:
+    """The issues of ``terms`` whose walk-away or ``member``'s limit is sealed to this process
+    (no join phrase): an act on them is logged without the limits being checked."""
+    return [k for k in terms if k in prep.issues
+            and (prep.issues[k].locked or limit_locked(prep, member, k))]

@@ -1,11 +1,14 @@
 """``caucus`` on the command line. With no subcommand it opens the console.
 
-Errors go to stderr: exit code 2 for bad input, 1 for other failures.
+Errors go to stderr, one line each (``EXIT_CODES`` says what the exit code means, for every
+command). Whatever is printed went through ``printable``: no control character or escape
+sequence from a workspace or a file reaches the terminal raw, and no Python repr either.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -15,9 +18,22 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__, scenario
-from app.errors import CaucusError, InvalidInput
+from app.errors import CaucusError, InvalidInput, PastLimit
+from app.logs import unexpected
 from app.prepare import SECTIONS as PREPARE_SECTIONS
+from app.text import printable
 from app.workspace import Workspace
+
+#: What ``caucus`` returns, whatever the command: printed at the end of ``caucus --help``.
+EXIT_CODES = (
+    (0, "done"),
+    (1, "failed: the workspace could not be read or written, verify found a problem, or an "
+        "unexpected error (logged; the message names the log file)"),
+    (2, "bad input or refused: a value, name, time or file that breaks a rule, an act past a "
+        "limit, a role that may not do this"),
+    (130, "interrupted (Ctrl+C)"),
+)
+ROLES_HELP = "lead, sme, observer or approver"
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -33,56 +49,76 @@ def command(name: str) -> Callable:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: global options and every subcommand."""
+    """The argument parser: global options and every subcommand, each option with its help."""
     help_ws = "workspace file (default: $CAUCUS_WORKSPACE or the user data folder)"
     common = argparse.ArgumentParser(add_help=False)
     help_pf = "read the join phrase from this file (else $CAUCUS_JOIN_PHRASE, else the keychain)"
+    help_neg = "the negotiation, by id or title (needed when the workspace holds several)"
     common.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS, help=help_ws)
     common.add_argument("--phrase-file", metavar="FILE", default=argparse.SUPPRESS, help=help_pf)
     parser = argparse.ArgumentParser(prog="caucus",
-                                     description="Caucus: the negotiation team's console.")
+                                     description="Caucus: the negotiation team's console.",
+                                     epilog=exit_codes_text(),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workspace", metavar="PATH", help=help_ws)
     parser.add_argument("--phrase-file", metavar="FILE", help=help_pf)
-    parser.add_argument("--version", action="version", version=f"caucus {__version__}")
-    parser.add_argument("--role", choices=["lead", "sme", "observer", "approver"])
+    parser.add_argument("--version", action="version", version=f"caucus {__version__}",
+                        help="print the version and exit")
+    parser.add_argument("--role", choices=["lead", "sme", "observer", "approver"],
+                        help=f"open the console in this role ({ROLES_HELP})")
     parser.add_argument("--as", dest="member", metavar="NAME", help="who you are on the team")
-    parser.add_argument("--negotiation", metavar="TITLE_OR_ID")
+    parser.add_argument("--negotiation", metavar="TITLE_OR_ID", help=help_neg)
     parser.add_argument("--smoke", action="store_true", help="open the window offscreen and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("import", parents=[common], help="import a scenario file")
-    p.add_argument("file")
+    p.add_argument("file", help="the scenario file (caucus-scenario/1 JSON)")
     p = sub.add_parser("export", parents=[common], help="export a negotiation")
-    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
-    p.add_argument("--scenario", metavar="FILE", help="write the scenario JSON")
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID", help=help_neg)
+    p.add_argument("--scenario", metavar="FILE",
+                   help="write the scenario JSON (confidential: readable by you only)")
     p.add_argument("--pdf", metavar="FILE", help="write the report to share, as a PDF")
     p.add_argument("--csv", metavar="FILE", help="write the journal as CSV, one row per act")
     p.add_argument("--room-safe", action="store_true",
                    help="leave every confidential figure out of the PDF")
     p = sub.add_parser("list", parents=[common], help="list the negotiations")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p = sub.add_parser("analyze", parents=[common], help="print the analysis of a negotiation")
-    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID", help=help_neg)
     p.add_argument("--json", action="store_true", help="print caucus-analysis/1 JSON")
-    p.add_argument("--at", metavar="TIME_OR_SEQ", help="analyse the journal as it stood then")
+    p.add_argument("--at", metavar="TIME_OR_SEQ",
+                   help="analyse the journal as it stood after this act (its sequence number, "
+                        "as `caucus timeline` shows it) or at this ISO-8601 time")
     p = sub.add_parser("log", parents=[common], help="append one act",
                        description=LOG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
-    p.add_argument("--as", dest="member", metavar="NAME", required=True)
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID", help=help_neg)
+    p.add_argument("--as", dest="member", metavar="NAME", required=True,
+                   help="the team member who logs it")
     p.add_argument("--id", dest="act_id", metavar="ID", help="the act's id (default: a<n>)")
-    p.add_argument("--at", metavar="TIME", help="ISO-8601 time (default: now)")
+    p.add_argument("--at", metavar="TIME",
+                   help="ISO-8601 time with an offset (default: now); not before the "
+                        "negotiation's first act, at most a day ahead")
     p.add_argument("--json", dest="payload_json", metavar="OBJECT", help="the payload as JSON")
-    p.add_argument("kind")
-    p.add_argument("fields", nargs="*")
+    p.add_argument("--past-limit", action="store_true",
+                   help="log an offer of ours or an agreement past the walk-away or your "
+                        "authority knowingly; an approval request per issue goes with it")
+    p.add_argument("--new-meeting", action="store_true",
+                   help="start a new meeting first (needed to negotiate again after a final "
+                        "agreement)")
+    p.add_argument("kind", help="offer, reaction, tactic, note, approval_request, approval, "
+                                "agreement, retract or phase")
+    p.add_argument("fields", nargs="*", help="the act's fields: words and key=value pairs")
     p = sub.add_parser("timeline", parents=[common], help="print the journal of a negotiation")
-    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID", help=help_neg)
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
     sub.add_parser("verify", parents=[common], help="check the file and the journal")
     p = sub.add_parser("screenshot", parents=[common], help="render a role's window to a PNG")
-    p.add_argument("--role", required=True, choices=["lead", "sme", "observer", "approver"])
-    p.add_argument("--out", required=True, metavar="FILE.png")
-    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
-    p.add_argument("--as", dest="member", metavar="NAME")
+    p.add_argument("--role", required=True, choices=["lead", "sme", "observer", "approver"],
+                   help=f"whose window ({ROLES_HELP})")
+    p.add_argument("--out", required=True, metavar="FILE.png", help="the PNG to write")
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID", help=help_neg)
+    p.add_argument("--as", dest="member", metavar="NAME", help="the member (default: the first "
+                                                               "in the role)")
     p.add_argument("--room-safe", action="store_true", help="with confidential figures hidden")
     p.add_argument("--view", choices=["panel", "prepare", "review"], default="panel",
                    help="the role's panel (default), the Prepare view or the Review view")
@@ -97,6 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="enter the join phrase a teammate gave you; it goes to your keychain")
     p.add_argument("--forget", action="store_true", help="remove it from the keychain instead")
     return parser
+
+
+def exit_codes_text() -> str:
+    """The table of exit codes, as ``caucus --help`` ends."""
+    import textwrap
+
+    rows = "\n".join(textwrap.fill(meaning, 78, initial_indent=f"  {code:<4} ",
+                                   subsequent_indent=" " * 7) for code, meaning in EXIT_CODES)
+    return f"exit codes (every command):\n{rows}"
 
 
 LOG_HELP = """examples:
@@ -116,7 +161,14 @@ GUI_COMMANDS = (None, "screenshot")
 
 
 def main(argv: Sequence[str] | None = None, gui: Callable | None = None) -> int:
-    """Entry point. ``gui`` runs the console commands; ``ui.launcher`` passes it (app cannot)."""
+    """Entry point. ``gui`` runs the console commands; ``ui.launcher`` passes it (app cannot).
+
+    Returns the exit code of ``EXIT_CODES``: a known failure says what went wrong in one line; an
+    unexpected one is logged with its traceback and named in one line with the log's path.
+    """
+    for stream in (sys.stdout, sys.stderr):  # a stray surrogate is shown escaped, not a crash
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         if args.command in GUI_COMMANDS:
@@ -132,18 +184,31 @@ def main(argv: Sequence[str] | None = None, gui: Callable | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `caucus timeline | head`: the reader left; not an error
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 0
+    except Exception as exc:  # a bug: logged with its traceback, one line for the person
+        where = " ".join(["caucus", args.command or "(console)"])
+        print(f"caucus: {unexpected(exc, where)}", file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit meets no closed pipe either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _report(exc: CaucusError) -> None:
-    if isinstance(exc, InvalidInput) and len(exc.problems) > 1:
+    if isinstance(exc, InvalidInput) and len(exc.problems) > 1 and not isinstance(exc, PastLimit):
         print(f"caucus: {len(exc.problems)} problems:", file=sys.stderr)
         for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {printable(str(problem))}", file=sys.stderr)
     else:
-        print(f"caucus: {exc}", file=sys.stderr)
+        print(f"caucus: {printable(str(exc))}", file=sys.stderr)
+    if isinstance(exc, PastLimit):
+        print("caucus: to log it knowingly, add --past-limit: an approval request for each "
+              "issue goes with it", file=sys.stderr)
 
 
 def open_workspace(args: argparse.Namespace, read_only: bool = False) -> Workspace:
@@ -295,7 +360,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         emit([n.as_json() for n in found])
     else:
         for n in found:
-            print(f"{n.id:>4}  {n.title}  ({n.supplier}; {n.acts} acts)")
+            print(f"{n.id:>4}  {printable(n.title)}  ({printable(n.supplier)}; {n.acts} acts)")
     return 0
 
 
@@ -306,38 +371,61 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     with open_workspace(args, read_only=True) as ws:
         acts = ws.acts(ws.find(args.negotiation))
+        unlocked = ws.unlocked
     if args.at:
         acts = cut(acts, args.at)
     result = analyze(acts)
+    if result.get("locked"):
+        why = "" if unlocked else " (no join phrase: use caucus join, $CAUCUS_JOIN_PHRASE or " \
+                                  "--phrase-file)"
+        print(f"caucus: sealed{why}: {result['locked']}", file=sys.stderr)
     if args.json:
         emit(result)
     else:
         for alert in result.get("alerts", []):
-            print(f"[{alert['kind']}] {alert.get('act')}: {alert.get('message')}")
+            print(printable(f"[{alert['kind']}] {alert.get('act')}: {alert.get('message')}"))
     return 0
 
 
 def cut(acts: list, at: str) -> list:
-    """The acts up to a sequence number (an integer) or a time (ISO-8601)."""
-    from app.rules import parse_iso
+    """The acts up to a sequence number or a time (ISO-8601) that lies within the journal:
+    from its first act to its last."""
+    from app.rules import format_time, parse_iso
 
-    if at.isdigit():
-        return [a for a in acts if a.seq <= int(at)]
+    if not acts:
+        raise InvalidInput("--at: the negotiation has no act yet")
+    first, last = acts[0], acts[-1]
+    span = (f"give a sequence number from {first.seq} to {last.seq} or a time from "
+            f"{format_time(first.at)} to {format_time(last.at)}")
+    text = at.strip()
+    if text.lstrip("+-").isdigit():
+        seq = int(text)
+        if not first.seq <= seq <= last.seq:
+            where = "before the first act" if seq < first.seq else "after the last act"
+            raise InvalidInput(f"--at: {printable(text)} is {where} of this negotiation; {span}")
+        return [a for a in acts if a.seq <= seq]
     try:
-        moment = parse_iso(at)
+        moment = parse_iso(text)
     except ValueError as exc:
-        raise InvalidInput(f"--at: {exc}") from None
+        raise InvalidInput(f"--at: {exc}; {span}") from None
+    if not first.at <= moment <= last.at:
+        where = "before the first act" if moment < first.at else "after the last act"
+        raise InvalidInput(f"--at: {format_time(moment)} is {where} of this negotiation; {span}")
     return [a for a in acts if a.at <= moment]
 
 
 @command("log")
 def cmd_log(args: argparse.Namespace) -> int:
-    """Append one act from the command line."""
+    """Append one act from the command line (after starting a meeting, with --new-meeting)."""
+    from app.authority import unchecked
     from app.rules import parse_iso
 
     payload = parse_log_fields(args.kind, args.fields)
     if args.payload_json:
-        payload.update(scenario.loads(args.payload_json))
+        extra = scenario.loads(args.payload_json)
+        if not isinstance(extra, dict):
+            raise InvalidInput("--json: expected an object of the act's fields")
+        payload.update(extra)
     at = None
     if args.at:
         try:
@@ -345,9 +433,23 @@ def cmd_log(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise InvalidInput(f"--at: {exc}") from None
     with open_workspace(args) as ws:
-        act = ws.log(ws.find(args.negotiation), args.member, args.kind, payload, at=at,
-                     act_id=args.act_id)
-    print(f"logged {act.id or act.seq} (seq {act.seq})")
+        negotiation = ws.find(args.negotiation)
+        with ws.unit() as unit:
+            if args.new_meeting:
+                unit.start_meeting(negotiation, args.member, at=at)
+            act = unit.log(negotiation, args.member, args.kind, payload, at=at,
+                           act_id=args.act_id, past_limit=args.past_limit)
+        prep = ws.preparation(negotiation)
+        terms = act.payload.get("terms") if act.kind in ("offer", "agreement") else None
+        sealed = unchecked(prep, act.by, terms) if terms and (
+            act.kind == "agreement" or act.payload.get("side") == "us") else []
+    print(f"logged {printable(str(act.id or act.seq))} (seq {act.seq})")
+    for request in unit.requests:
+        print(f"filed approval request {request.id} (seq {request.seq}) for "
+              f"{printable(request.payload['issue'])}")
+    if sealed:
+        print(f"caucus: not checked against the walk-away or the limit on {', '.join(sealed)}: "
+              f"sealed (no join phrase)", file=sys.stderr)
     return 0
 
 
@@ -398,7 +500,8 @@ def _scalar(field: str, text: str) -> Any:
 def cmd_timeline(args: argparse.Namespace) -> int:
     """Print every act of a negotiation, withdrawn ones marked."""
     from app.scenario import act_object
-    from app.services import describe
+    from app.state import fold
+    from app.wording import act_text
 
     with open_workspace(args, read_only=True) as ws:
         acts = ws.acts(ws.find(args.negotiation))
@@ -408,10 +511,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     if args.json:
         emit(rows)
     else:
+        prep = fold(acts)
         for a, row in zip(acts, rows, strict=True):
             mark = " (withdrawn)" if row["withdrawn"] else ""
-            print(f"{a.seq:>6} {row['at']} {a.by} [{a.role}] {a.kind}: "
-                  f"{describe(a.kind, a.payload)}{mark}")
+            print(f"{a.seq:>6} {row['at']} {printable(a.by)} [{a.role}] "
+                  f"{act_text(a, prep)}{mark}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from app.rules import Problem
 
@@ -23,6 +24,19 @@ class InvalidInput(CaucusError):
             problems = [Problem("", problems)]
         self.problems = list(problems)
         super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class PastLimit(InvalidInput):
+    """An offer of ours or an agreement past the walk-away or the member's authority, refused
+    because the call did not say it was meant (``past_limit``). ``breaches`` lists the limits
+    (``app.authority.Breach``), one problem per breach at ``terms.ISSUE``."""
+
+    def __init__(self, breaches: Iterable[Any]):
+        self.breaches = list(breaches)
+        super().__init__([Problem(f"terms.{b.issue}", b.message) for b in self.breaches])
+
+    def __str__(self) -> str:
+        return "not logged: " + "; ".join(b.message for b in self.breaches)
 
 
 class NotFound(InvalidInput):

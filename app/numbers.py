@@ -5,6 +5,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.text import printable, shorten
+
+#: No number anyone types or stores is longer; longer text is refused before it is read.
+MAX_NUMBER_CHARS = 100
+
 
 class NotANumber(ValueError):
     """A value that cannot be read as a finite decimal number."""
@@ -23,6 +28,9 @@ def parse_decimal(value: Any) -> Decimal:
         result = Decimal(value)
     elif isinstance(value, str):
         text = value.strip()
+        if len(text) > MAX_NUMBER_CHARS:
+            raise NotANumber(f"{show_value(value)} is not a number (over {MAX_NUMBER_CHARS} "
+                             f"characters)")
         try:
             result = Decimal(text)
         except InvalidOperation:
@@ -43,4 +51,18 @@ def dec_str(value: Decimal | None) -> str | None:
 
 
 def show_value(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+    """A value quoted for a message, as a person reads it (never a Python repr): texts in quotes,
+    shortened, with control characters escaped; JSON's words for the rest."""
+    if isinstance(value, str):
+        return f'"{printable(shorten(value))}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, Decimal)):
+        return shorten(str(value))  # str, not format(): fast even for 1e999999999
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"

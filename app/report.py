@@ -23,12 +23,12 @@ from reportlab.platypus import SimpleDocTemplate
 
 from app.analysis import analyze
 from app.domain import Act
-from app.files import atomic
+from app.files import PRIVATE, SHARED, atomic
 from app.report_sections import Report
 from app.review import agreed_terms, debrief_draft
 from app.rules import format_time
-from app.services import describe
 from app.state import fold
+from app.wording import act_text
 
 Progress = Callable[[int, int], None]
 CSV_COLUMNS = ("seq", "id", "at", "member", "role", "kind", "meeting", "withdrawn", "payload",
@@ -36,7 +36,7 @@ CSV_COLUMNS = ("seq", "id", "at", "member", "role", "kind", "meeting", "withdraw
 
 
 def write_pdf(path: str | os.PathLike, acts: Sequence[Act], *, progress: Progress | None = None,
-              room_safe: bool = False) -> None:
+              room_safe: bool = False, share: int | None = None) -> None:
     """Write the negotiation's report as a PDF.
 
     Args:
@@ -44,6 +44,8 @@ def write_pdf(path: str | os.PathLike, acts: Sequence[Act], *, progress: Progres
         acts: The negotiation's journal, in order.
         progress: Called as ``progress(done, total)`` while the report is laid out.
         room_safe: Leave out every confidential value (and the debrief).
+        share: Who may read the file (``app.files.PRIVATE``/``SHARED``); by default a room-safe
+            report is shared (0644 with the usual umask), any other one private (0600).
     """
     acts = list(acts)
     analysis = analyze(acts)
@@ -59,7 +61,9 @@ def write_pdf(path: str | os.PathLike, acts: Sequence[Act], *, progress: Progres
         if progress is not None and done[0] <= total:
             progress(done[0], total)
 
-    with atomic(path) as f:
+    if share is None:
+        share = SHARED if room_safe else PRIVATE
+    with atomic(path, share=share) as f:
         doc = SimpleDocTemplate(f, pagesize=A4, leftMargin=36, rightMargin=36, topMargin=40,
                                 bottomMargin=40, title=f"Caucus report: {report.prep.title}",
                                 author="Caucus", creator="Caucus")
@@ -69,11 +73,13 @@ def write_pdf(path: str | os.PathLike, acts: Sequence[Act], *, progress: Progres
         progress(total, total)
 
 
-def write_csv(path: str | os.PathLike, acts: Sequence[Act]) -> None:
-    """Write the journal as CSV, one row per act (``CSV_COLUMNS``), atomically."""
+def write_csv(path: str | os.PathLike, acts: Sequence[Act], share: int = PRIVATE) -> None:
+    """Write the journal as CSV, one row per act (``CSV_COLUMNS``), atomically; readable by the
+    owner only unless ``share`` says otherwise (its payloads hold the confidential figures)."""
     acts = list(acts)
+    prep = fold(acts)
     withdrawn = {a.payload.get("act") for a in acts if a.kind == "retract"}
-    with atomic(path, "w", encoding="utf-8", newline="") as f:
+    with atomic(path, "w", encoding="utf-8", newline="", share=share) as f:
         out = csv.writer(f)
         out.writerow(CSV_COLUMNS)
         for a in acts:
@@ -83,7 +89,7 @@ def write_csv(path: str | os.PathLike, acts: Sequence[Act]) -> None:
                 "yes" if a.id is not None and a.id in withdrawn else "no",
                 json.dumps(a.payload, ensure_ascii=False, separators=(",", ":"),
                            default=_json_default),
-                describe(a.kind, a.payload)])
+                act_text(a, prep)])
 
 
 def _json_default(value: Any) -> Any:

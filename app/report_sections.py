@@ -290,7 +290,8 @@ class Report:
     def timeline(self) -> list[Flowable]:
         withdrawn = {a.payload.get("act") for a in self.acts if a.kind == "retract"}
         rows = [[a.at.strftime("%Y-%m-%d %H:%M:%S"), f"{a.by} ({a.role})", a.id or a.seq,
-                 label(a, self.room_safe) + (" [withdrawn]" if a.id in withdrawn else "")]
+                 label(a, self.room_safe, self.prep)
+                 + (" [withdrawn]" if a.id in withdrawn else "")]
                 for a in self.acts if a.kind in TIMELINE_KINDS]
         return [self.p("Timeline (UTC)", self.h2)] + self.table(
             ["Time", "Who", "Act", "What"], rows, [80, 120, 35, 285])

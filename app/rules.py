@@ -17,9 +17,26 @@ from typing import Any
 from app.domain import BETTER, PHASES, ROLES, SIDES, SITUATION, TOPICS, Issue, Preparation
 from app.numbers import NotANumber, dec_str, parse_decimal
 from app.numbers import show_value as _show
+from app.ranges import coarse_problem, issue_value_problem
+from app.text import printable, text_problem
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+#: The longest text each field takes, and whether it may hold line breaks; any other text field
+#: takes ``SHORT_TEXT`` characters on one line.
+TEXTS: dict[str, tuple[int, bool]] = {
+    "title": (200, False), "supplier": (200, False), "category": (200, False),
+    "label": (100, False), "unit": (30, False), "name": (100, False), "member": (100, False),
+    "by": (100, False), "key": (40, False), "issue": (40, False), "tag": (40, False),
+    "tactic": (40, False), "id": (40, False), "request": (40, False), "act": (40, False),
+    "about": (40, False), "lever": (500, False), "ask": (500, False),
+    "note": (2000, True), "reason": (2000, True), "text": (4000, True), "ours": (4000, True),
+    "theirs": (4000, True), "conceded": (10000, True), "tactics": (10000, True),
+    "differently": (10000, True), "limit_text": (500, False),
+}
+SHORT_TEXT = 200
+#: Times Caucus accepts: any real negotiation falls between, and every local clock can show them.
+YEARS = (1900, 2999)
 
 
 @dataclass(frozen=True)
@@ -66,18 +83,30 @@ class Checker:
         self.require(required)
 
     def require(self, required: set[str]) -> None:
-        """Each of ``required`` must be present and not null."""
-        present = {k for k, v in self.data.items() if v is not None}
+        """Each of ``required`` must be present, not null and not a blank text."""
+        present = {k for k, v in self.data.items() if v is not None and not _blank(v)}
         for key in sorted(required - present):
             self.fail(key, "is required")
 
-    def text(self, key: str) -> str | None:
-        """A non-empty string at ``key`` (None when absent; ``keys`` reports required ones)."""
+    def text(self, key: str, limit_key: str | None = None) -> str | None:
+        """A text at ``key``, stripped, within its field's limit (``TEXTS``) and free of control
+        characters. Absent or blank (``""``) is None: for an optional text the same as leaving
+        it out (``keys``/``require`` report required ones)."""
         value = self.data.get(key)
-        if value is None:
+        if value is None or _blank(value):
             return None
+        return self.text_value(key, value, limit_key or key)
+
+    def text_value(self, path: str, value: Any, field_name: str) -> str | None:
+        """Read one value as a text of the kind ``field_name`` (see ``TEXTS``), or record why
+        it is not one."""
         if not isinstance(value, str) or not value.strip():
-            self.fail(key, f"{_show(value)} is not a non-empty text")
+            self.fail(path, f"{_show(value)} is not a non-empty text")
+            return None
+        limit, multiline = TEXTS.get(field_name, (SHORT_TEXT, False))
+        problem = text_problem(value, limit, multiline)
+        if problem is not None:
+            self.fail(path, problem)
             return None
         return value.strip()
 
@@ -90,10 +119,28 @@ class Checker:
     def number_value(self, path: str, value: Any) -> Decimal | None:
         """Read one value as a decimal, recording a problem at ``path`` if it is not one."""
         try:
-            return parse_decimal(value)
+            number = parse_decimal(value)
         except NotANumber as exc:
             self.fail(path, str(exc))
             return None
+        problem = coarse_problem(number)
+        if problem is not None:
+            self.fail(path, f"{_show(number)} {problem}")
+            return None
+        return number
+
+    def issue_number(self, path: str, value: Any, issue: Issue) -> Decimal | None:
+        """Read one value on ``issue``: a number within the issue's sane range and precision."""
+        try:
+            number = parse_decimal(value)
+        except NotANumber as exc:
+            self.fail(path, str(exc))
+            return None
+        problem = issue_value_problem(issue, number)
+        if problem is not None:
+            self.fail(path, problem)
+            return None
+        return number
 
     def choice(self, key: str, options: tuple[str, ...]) -> str | None:
         """One of ``options`` at ``key``."""
@@ -173,6 +220,11 @@ def check_issue(data: Any) -> tuple[Issue | None, list[Problem]]:
         c.problems += position_order_problems(
             better, nums["opening"], nums["target"], nums["walk_away"], data.get("unit")
         )
+        probe = Issue(key or "issue", better, nums["opening"], nums["target"], nums["walk_away"],
+                      label=c.text("label"), unit=c.text("unit"))
+        for name in ("benchmark", "should_cost"):  # references on the issue's own scale
+            if nums[name] is not None and (problem := issue_value_problem(probe, nums[name])):
+                c.fail(name, problem)
     if c.problems or key is None or better is None:
         return None, c.problems
     issue = Issue(
@@ -275,13 +327,13 @@ def check_leverage(data: Any) -> tuple[dict, list[Problem]]:
 
 def _lever(c: Checker, path: str, item: Any) -> str | dict | None:
     if isinstance(item, str) and item.strip():
-        return item.strip()
+        return c.text_value(path, item, "lever")
     if not isinstance(item, dict):
         c.fail(path, f"{_show(item)} is not a non-empty text")
         return None
     sub = Checker(item)
     sub.keys({"text", "weight"}, {"text"})
-    text, weight = sub.text("text"), sub.number("weight")
+    text, weight = sub.text("text", "lever"), sub.number("weight")
     if weight is not None and weight < 0:
         sub.fail("weight", f"{weight} is negative")
     c.problems += [p.under(path) for p in sub.problems]
@@ -329,12 +381,10 @@ def check_debrief(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
         clean = {}
         for key, raw in limits.items():
             if key not in prep.issues:
-                c.fail(f"limits.{key}", f'"{key}" is not an issue of this negotiation')
+                c.fail(f"limits.{printable(str(key))}", not_an_issue(key, prep))
             elif not _blank(raw):
-                value = _number_or_text(raw)
-                if value is None:
-                    c.fail(f"limits.{key}", f"{_show(raw)} is not a number or a text")
-                else:
+                value = _number_or_text(c, f"limits.{key}", raw, prep.issues[key])
+                if value is not None:
                     clean[key] = value
         if clean:
             out["limits"] = clean
@@ -349,11 +399,15 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _number_or_text(raw: Any) -> str | None:
+def _number_or_text(c: Checker, path: str, raw: Any, issue: Issue) -> str | None:
     try:
-        return dec_str(parse_decimal(raw))
+        parse_decimal(raw)
     except NotANumber:
-        return raw.strip() if isinstance(raw, str) else None
+        if isinstance(raw, str):
+            return c.text_value(path, raw, "limit_text")
+        c.fail(path, f"{_show(raw)} is not a number or a text")
+        return None
+    return dec_str(c.issue_number(path, raw, issue))
 
 
 def check_authority(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
@@ -365,6 +419,8 @@ def check_authority(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
     member = _member_ref(c, "member", prep)
     issue = _issue_ref(c, "issue", prep)
     limit = c.number("limit")
+    if issue is not None and limit is not None:
+        limit = c.issue_number("limit", data["limit"], issue)
     if issue is not None and limit is not None and issue.walk_away is not None and (
             issue.is_better(limit, issue.opening) or issue.is_worse(limit, issue.walk_away)):
             c.fail("limit", f"{issue.with_unit(limit)} is not between the opening "
@@ -388,7 +444,8 @@ def check_plan(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
             c.fail("steps", f"expected a list of numbers, got {_kind(steps_raw)}")
         steps_raw = []
     for n, raw in enumerate(steps_raw):
-        value = c.number_value(f"steps[{n}]", raw)
+        value = (c.issue_number(f"steps[{n}]", raw, issue) if issue is not None
+                 else c.number_value(f"steps[{n}]", raw))
         if value is not None:
             steps.append(value)
     if issue is not None and len(steps) == len(steps_raw):
@@ -401,6 +458,7 @@ def check_plan(data: Any, prep: Preparation) -> tuple[dict, list[Problem]]:
         asks = []
     elif asks and len(asks) != len(steps_raw):
         c.fail("asks", f"has {len(asks)} entries for {len(steps_raw)} steps")
+    asks = [c.text_value(f"asks[{n}]", a, "ask") for n, a in enumerate(asks)]
     out = {"issue": issue.key if issue else None, "steps": [dec_str(s) for s in steps],
            "asks": list(asks)}
     return out, c.problems
@@ -458,19 +516,15 @@ def check_envelope(data: Any, ctx: ActContext) -> tuple[dict, list[Problem]]:
     if not c.is_object():
         return {}, c.problems
     kind = data.get("kind")
-    if kind not in ACT_FIELDS:
+    if not isinstance(kind, str) or kind not in ACT_FIELDS:
         c.fail("kind", f"{_show(kind)} is not one of {', '.join(ACT_FIELDS)}")
         allowed = ENVELOPE
     else:
         allowed = ENVELOPE | ACT_FIELDS[kind][0]
     c.keys(allowed, {"at", "by", "kind"})
-    act_id = data.get("id")
-    if act_id is not None:
-        if not isinstance(act_id, str) or not act_id.strip():
-            c.fail("id", f"{_show(act_id)} is not a non-empty text")
-            act_id = None
-        elif act_id in ctx.kinds:
-            c.fail("id", f'"{act_id}" is already used by another act')
+    act_id = c.text("id")  # "" is no id
+    if act_id is not None and act_id in ctx.kinds:
+        c.fail("id", f'"{act_id}" is already used by another act')
     at = parse_time(c, "at") if "at" in data else None
     by = _member_ref(c, "by", ctx.prep)
     return {"id": act_id, "at": at, "by": by, "kind": kind}, c.problems
@@ -509,12 +563,15 @@ def _note(c: Checker, ctx: ActContext) -> dict:
 
 def _approval_request(c: Checker, ctx: ActContext) -> dict:
     issue = _issue_ref(c, "issue", ctx.prep)
-    return {"issue": issue.key if issue else None, "value": dec_str(c.number("value")),
+    raw = c.data.get("value")
+    value = (c.issue_number("value", raw, issue) if issue is not None and raw is not None
+             else c.number("value"))
+    return {"issue": issue.key if issue else None, "value": dec_str(value),
             "note": c.text("note")}
 
 
 def _approval(c: Checker, ctx: ActContext) -> dict:
-    request = c.data.get("request")
+    request = c.text("request")
     if request is not None and ctx.kinds.get(request) != "approval_request":
         c.fail("request", f"{_show(request)} is not an approval request logged before")
     return {"request": request, "granted": c.flag("granted"), "note": c.text("note")}
@@ -525,7 +582,7 @@ def _agreement(c: Checker, ctx: ActContext) -> dict:
 
 
 def _retract(c: Checker, ctx: ActContext) -> dict:
-    target = c.data.get("act")
+    target = c.text("act")
     if target is not None:
         if target not in ctx.kinds:
             c.fail("act", f"{_show(target)} is not an act logged before")
@@ -553,6 +610,22 @@ _ACT_CHECKS = {
 }
 
 
+def unusable_values(kind: str, payload: dict, prep: Preparation) -> list[Problem]:
+    """The values of a stored meeting act that the checks of today refuse (not a number, out of
+    its issue's range): an act logged before those checks, or written by another tool."""
+    c = Checker(payload)
+    for key in ("terms", "asks"):
+        values = payload.get(key)
+        for issue_key, raw in (values.items() if isinstance(values, dict) else ()):
+            if issue_key in prep.issues:
+                c.issue_number(f"{key}.{issue_key}", raw, prep.issues[issue_key])
+    key = payload.get("issue")
+    issue = prep.issues.get(key) if kind == "approval_request" and isinstance(key, str) else None
+    if issue is not None:
+        c.issue_number("value", payload.get("value"), issue)
+    return c.problems
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -566,9 +639,9 @@ def _terms(c: Checker, key: str, prep: Preparation, required: bool) -> dict[str,
     out = {}
     for issue_key, raw in data.items():
         if issue_key not in prep.issues:
-            c.fail(f"{key}.{issue_key}", f'"{issue_key}" is not an issue of this negotiation')
+            c.fail(f"{key}.{printable(issue_key)}", not_an_issue(issue_key, prep))
             continue
-        value = c.number_value(f"{key}.{issue_key}", raw)
+        value = c.issue_number(f"{key}.{issue_key}", raw, prep.issues[issue_key])
         if value is not None:
             out[issue_key] = dec_str(value)
     return out
@@ -585,7 +658,7 @@ def _tag(c: Checker, key: str) -> str | None:
 def _member_ref(c: Checker, key: str, prep: Preparation) -> str | None:
     name = c.text(key)
     if name is not None and name not in prep.team:
-        c.fail(key, f'"{name}" is not on the team')
+        c.fail(key, not_on_team(name, prep))
         return None
     return name
 
@@ -593,13 +666,36 @@ def _member_ref(c: Checker, key: str, prep: Preparation) -> str | None:
 def _issue_ref(c: Checker, key: str, prep: Preparation) -> Issue | None:
     name = c.text(key)
     if name is not None and name not in prep.issues:
-        c.fail(key, f'"{name}" is not an issue of this negotiation')
+        c.fail(key, not_an_issue(name, prep))
         return None
     return prep.issues.get(name) if name else None
 
 
+NOT_ON_TEAM = "is not on the team"
+NOT_AN_ISSUE = "is not an issue of this negotiation"
+
+
+def not_on_team(name: str, prep: Preparation) -> str:
+    """``"Kim" is not on the team (the team: Dana Whitfield, Oli Park)``."""
+    return f"{_show(name)} {NOT_ON_TEAM} ({_listed('the team', prep.team)})"
+
+
+def not_an_issue(key: str, prep: Preparation) -> str:
+    """``"prise" is not an issue of this negotiation (the issues: price, payment)``."""
+    return f"{_show(key)} {NOT_AN_ISSUE} ({_listed('the issues', prep.issues)})"
+
+
+def _listed(what: str, names: Any, most: int = 12) -> str:
+    names = list(names)
+    if not names:
+        return f"{what}: none yet"
+    shown = ", ".join(printable(n) for n in names[:most])
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return f"{what}: {shown}{more}"
+
+
 def _act_ref(c: Checker, key: str, ctx: ActContext) -> str | None:
-    target = c.data.get(key)
+    target = c.text(key)
     if target is not None and target not in ctx.kinds:
         c.fail(key, f"{_show(target)} is not an act logged before")
         return None
@@ -620,13 +716,20 @@ def parse_iso(value: Any) -> datetime:
     """Read an ISO-8601 time that names its offset (or Z) and return it in UTC."""
     if not isinstance(value, str):
         raise ValueError(f"{_show(value)} is not an ISO-8601 time")
+    shown = _show(value)
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f'"{value}" is not an ISO-8601 time') from None
+        raise ValueError(f"{shown} is not an ISO-8601 time") from None
     if parsed.tzinfo is None:
-        raise ValueError(f'"{value}" has no offset or Z; say which time zone it is in')
-    return parsed.astimezone(UTC)
+        raise ValueError(f"{shown} has no offset or Z; say which time zone it is in")
+    low, high = YEARS
+    if not low <= parsed.year <= high:
+        raise ValueError(f"{shown} is outside the years {low}–{high} that Caucus accepts")
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):  # e.g. year 1 or 9999 with an offset
+        raise ValueError(f"{shown} is not a time Caucus can hold") from None
 
 
 def format_time(value: datetime) -> str:

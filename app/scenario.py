@@ -18,9 +18,10 @@ from app.errors import InvalidInput
 from app.files import atomic
 from app.numbers import dec_str
 from app.numbers import show_value as _show
-from app.rules import Problem, format_time, issue_payload, parse_iso
+from app.rules import NOT_AN_ISSUE, NOT_ON_TEAM, Problem, format_time, issue_payload, parse_iso
 from app.services import Unit
 from app.state import fold
+from app.text import printable
 
 FORMAT = "caucus-scenario/1"
 TOP_KEYS = {"format", "negotiation", "issues", "batna", "leverage", "team", "authority", "plan",
@@ -40,12 +41,39 @@ def load(path: str | os.PathLike) -> Any:
 
 
 def loads(text: str) -> Any:
-    """Parse scenario JSON text with numbers as ``Decimal``."""
+    """Parse scenario JSON text with numbers as ``Decimal``; nesting deeper than any scenario
+    needs (``MAX_DEPTH``) is refused, so that nothing later recurses through it."""
     try:
-        return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
     except json.JSONDecodeError as exc:
         raise InvalidInput([Problem("", f"not valid JSON: {exc.msg} at line {exc.lineno} "
                                         f"column {exc.colno}")]) from None
+    except RecursionError:
+        raise InvalidInput([Problem("", f"nested too deeply (a scenario needs at most "
+                                        f"{MAX_DEPTH} levels)")]) from None
+    path = too_deep(data)
+    if path is not None:
+        raise InvalidInput([Problem(path, f"nested too deeply (a scenario needs at most "
+                                          f"{MAX_DEPTH} levels)")])
+    return data
+
+
+MAX_DEPTH = 16
+
+
+def too_deep(data: Any, limit: int = MAX_DEPTH) -> str | None:
+    """The JSON path of the first value nested deeper than ``limit``, or None (no recursion)."""
+    stack: list[tuple[Any, int, str]] = [(data, 0, "")]
+    while stack:
+        value, depth, path = stack.pop()
+        if depth > limit:
+            return path
+        if isinstance(value, dict):
+            stack += [(v, depth + 1, f"{path}.{printable(str(k))}" if path else printable(str(k)))
+                      for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(v, depth + 1, f"{path}[{n}]") for n, v in enumerate(value)]
+    return None
 
 
 def import_scenario(unit: Unit, data: Any) -> int:
@@ -140,9 +168,9 @@ class _Importer:
                    for n, item in enumerate(self.data.get(section, []))
                    if isinstance(item, dict)
                    and any(p.path.startswith(f"{section}[{n}]") for p in self.problems)}
-        echoes = {f'"{name}" is not an issue of this negotiation' for name in refused}
-        echoes |= {f'"{name}" is not on the team' for name in refused}
-        return [p for p in self.problems if p.message not in echoes]
+        echoes = tuple(f"{_show(name)} {what} (" for name in refused
+                       for what in (NOT_AN_ISSUE, NOT_ON_TEAM))
+        return [p for p in self.problems if not p.message.startswith(echoes)]
 
     def run(self) -> int:
         u, by = self.unit, self.author.get("name")
@@ -158,7 +186,7 @@ class _Importer:
             if isinstance(member, dict) and member.get("name") == by:
                 continue
             self.attempt(f"team[{n}]", u.set_member, neg, by, member, at=start)
-        for n, issue in enumerate(self.data["issues"]):
+        for n, issue in enumerate(self.data.get("issues") or []):
             self.attempt(f"issues[{n}]", u.set_issue, neg, by, issue, at=start)
         if "batna" in self.data:
             self.attempt("batna", u.set_batna, neg, by, self.data["batna"], at=start)
@@ -222,7 +250,7 @@ class _Importer:
             at = None
         fields = {k: v for k, v in act.items() if k not in ("id", "at", "by", "kind")}
         return self.attempt(path, self.unit.log, self.negotiation, act.get("by"),
-                            act.get("kind"), fields, at=at, act_id=act.get("id"))
+                            act.get("kind"), fields, at=at, act_id=act.get("id"), recorded=True)
 
 
 def export_scenario(acts: list[Act]) -> dict[str, Any]:

@@ -8,15 +8,16 @@ journal in the caller's write transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Connection
 
-from app import journal, rules
+from app import journal, limits, rules
+from app.authority import Breach, breaches
 from app.domain import MEETING_KINDS, PREP_KINDS, Act, Member, Preparation
-from app.errors import InvalidInput, NotFound, PermissionDenied
+from app.errors import InvalidInput, NotFound, PastLimit, PermissionDenied
 from app.rules import Problem
 from app.seal import Codec
 from app.state import apply
@@ -34,6 +35,7 @@ class NegState:
     by_author: dict[str, list[Act]] = field(default_factory=dict)  # meeting acts, for undo
     authors: dict[str, str] = field(default_factory=dict)  # act id -> who logged it
     acts: list[Act] = field(default_factory=list)  # the journal of the negotiation, in order
+    finals: list[Act] = field(default_factory=list)  # final agreements since the last meeting start
 
     def __post_init__(self) -> None:
         self.ctx = rules.ActContext(self.prep)
@@ -49,7 +51,23 @@ class NegState:
                 self.authors[act.id] = act.by
         if act.kind in MEETING_KINDS and act.kind != "retract":
             self.by_author.setdefault(act.by, []).append(act)
+        if act.kind == "meeting_start":
+            self.finals = []
+        elif act.kind == "agreement" and act.payload.get("final") is True:
+            self.finals.append(act)
         self.last_seq = act.seq
+
+    def final_agreement(self) -> Act | None:
+        """The standing final agreement logged since the last meeting start, if any."""
+        while self.finals and self.finals[-1].id in self.ctx.retracted:
+            self.finals.pop()
+        return self.finals[-1] if self.finals else None
+
+    def breaks_analysis(self, act_id: str) -> bool:
+        """True when the act ``act_id`` holds a value the checks of today refuse (logged before
+        them, or by another tool): the analysis cannot use it, so the lead may withdraw it."""
+        act = next((a for a in reversed(self.acts) if a.id == act_id), None)
+        return act is not None and bool(rules.unusable_values(act.kind, act.payload, self.prep))
 
     def last_standing(self, member: str) -> Act | None:
         """The member's newest meeting act that no retract has withdrawn."""
@@ -69,6 +87,8 @@ class Unit:
         self.states = states
         self.auto_ids = auto_ids
         self.touched: set[int] = set()
+        #: approval requests filed with acts logged knowingly past a limit, in this transaction
+        self.requests: list[Act] = []
 
     # --- state ----------------------------------------------------------------------------------
 
@@ -92,7 +112,7 @@ class Unit:
         if role is None:
             member = st.prep.team.get(by)
             if member is None:
-                raise InvalidInput([Problem("by", f'"{by}" is not on the team')])
+                raise InvalidInput([Problem("by", rules.not_on_team(by, st.prep))])
             permit(st, member, kind, payload)
             role = member.role
         meeting = st.prep.current_meeting()
@@ -147,7 +167,7 @@ class Unit:
         """Remove an issue; only before the first meeting, after which it has a history."""
         st = self.state(negotiation)
         if key not in st.prep.issues:
-            raise NotFound([Problem("key", f'"{key}" is not an issue of this negotiation')])
+            raise NotFound([Problem("key", rules.not_an_issue(key, st.prep))])
         if st.prep.meetings:
             raise InvalidInput([Problem("key", f'"{key}" was negotiated in a meeting already; '
                                                "it can no longer be removed")])
@@ -183,7 +203,7 @@ class Unit:
         """Take a member off the team (their acts stay in the journal)."""
         st = self.state(negotiation)
         if name not in st.prep.team:
-            raise NotFound([Problem("name", f'"{name}" is not on the team')])
+            raise NotFound([Problem("name", rules.not_on_team(name, st.prep))])
         return self._append(st, "member_removed", by, {"name": name})
 
     def set_authority(self, negotiation: int, by: str, data: dict,
@@ -230,7 +250,10 @@ class Unit:
         if st.prep.current_meeting() is not None:
             self.end_meeting(negotiation, by, at=at)
         started = at or datetime.now(UTC)
-        title = (title or "").strip() or f"Meeting {len(st.prep.meetings) + 1}"
+        c = rules.Checker({"title": title})
+        title = c.text("title") or f"Meeting {len(st.prep.meetings) + 1}"
+        if c.problems:
+            raise InvalidInput(c.problems)
         return self._append(st, "meeting_start", by,
                             {"title": title, "started": rules.format_time(started)}, at=started)
 
@@ -244,19 +267,44 @@ class Unit:
     # --- meeting acts ---------------------------------------------------------------------------
 
     def log(self, negotiation: int, by: str, kind: str, payload: dict, *,
-            at: datetime | None = None, act_id: str | None = None) -> Act:
-        """Validate and append one meeting act (offer, reaction, tactic, note, approval…)."""
+            at: datetime | None = None, act_id: str | None = None, past_limit: bool = False,
+            recorded: bool = False) -> Act:
+        """Validate and append one meeting act (offer, reaction, tactic, note, approval…).
+
+        An offer of ours or an agreement past the walk-away or past ``by``'s authority (no
+        granted approval covering it) is refused with ``PastLimit`` naming the limits, unless
+        ``past_limit`` says it is meant: then it is logged and an approval request per issue
+        breached is filed with it, in this same transaction. Limits sealed to this process
+        cannot be checked (``app.authority.unchecked`` names them). A live act's explicit ``at``
+        must fall between the negotiation's first act and a day from now, and no offer or
+        agreement follows a final agreement until a meeting is started again.
+
+        ``recorded``: the act comes from a record (a scenario file), which is taken as it
+        stands: its own time, and no limit or closing rule applied.
+        """
         st = self.state(negotiation)
         data = {**payload, "kind": kind, "by": by,
                 "at": rules.format_time(at or datetime.now(UTC))}
         if act_id is not None:
             data["id"] = act_id
         envelope, problems = rules.check_envelope(data, st.ctx)
-        if kind in rules.ACT_FIELDS:
+        if isinstance(kind, str) and kind in rules.ACT_FIELDS:
             clean, more = rules.check_act(kind, data, st.ctx)
             problems += more
         if problems:
             raise InvalidInput(problems)
+        by = envelope["by"]
+        found: list[Breach] = []
+        if not recorded:
+            permit(st, st.prep.team[by], kind, clean)
+            if at is not None:
+                limits.check_live_time(envelope["at"], st.acts[0].at if st.acts else None)
+            limits.check_not_closed(kind, st.final_agreement())
+            if limits.speaks_terms(kind, clean):
+                found = breaches(st.prep, st.acts, by, clean["terms"])
+            if found and not past_limit:
+                raise PastLimit(found)
+        act_id = envelope["id"]
         if act_id is None and self.auto_ids:
             act_id = self._next_id(st)
         if st.prep.current_meeting() is None:  # anyone's first act opens a meeting
@@ -264,7 +312,11 @@ class Unit:
             self._append(st, "meeting_start", by,
                          {"title": title, "started": rules.format_time(envelope["at"])},
                          at=envelope["at"], role=st.prep.team[by].role)
-        return self._append(st, kind, by, clean, at=envelope["at"], act_id=act_id)
+        act = self._append(st, kind, by, clean, at=envelope["at"], act_id=act_id)
+        for request in limits.approval_requests(act, found):
+            self.requests.append(self._append(st, "approval_request", by, request,
+                                              at=envelope["at"], act_id=self._next_id(st)))
+        return act
 
     def _next_id(self, st: NegState) -> str:
         n = st.meeting_acts + 1
@@ -301,12 +353,14 @@ SPEAKS_FOR_US = ("agreement", "approval_request", "phase")
 
 
 def may(member: Member, kind: str, payload: dict,
-        authors: dict[str, str] | None = None) -> str | None:
+        authors: dict[str, str] | None = None,
+        breaks: Callable[[str], bool] | None = None) -> str | None:
     """Why ``member``'s role does not allow this act, or None when it does.
 
     The one copy of the role rules: ``permit`` enforces it in the services, and the console reads
     it to disable what a member may not do (with this reason). ``authors`` (act id → who logged
-    it) is needed only to judge a ``retract``.
+    it) and ``breaks`` (whether an act holds a value the analysis cannot use, which the lead may
+    withdraw whoever logged it) are needed only to judge a ``retract``.
     """
     who = f"{member.name} ({member.role})"
     if kind == "debrief" and not member.may_edit:
@@ -324,28 +378,17 @@ def may(member: Member, kind: str, payload: dict,
     if kind == "approval" and member.role != "approver":
         return f"only an approver answers approval requests; {who} may not"
     if kind == "retract":
-        author = (authors or {}).get(payload.get("act"))
-        if author is not None and author != member.name:
-            return (f"{member.name} cannot withdraw {author}'s act {payload.get('act')}; only "
-                    f"its author can")
+        target = payload.get("act")
+        author = (authors or {}).get(target)
+        if author is not None and author != member.name and not (
+                member.may_edit and breaks is not None and breaks(target)):
+            return (f"{member.name} cannot withdraw {author}'s act {target}; only its author "
+                    f"can (or the lead, when the act holds a value the analysis cannot use)")
     return None
 
 
 def permit(st: NegState, member: Member, kind: str, payload: dict) -> None:
     """Refuse, with a clear message, an act this member's role does not allow (see ``may``)."""
-    reason = may(member, kind, payload, st.authors)
+    reason = may(member, kind, payload, st.authors, st.breaks_analysis)
     if reason is not None:
         raise PermissionDenied(reason)
-
-
-def describe(kind: str, payload: dict[str, Any]) -> str:
-    """A one-line human summary of an act's payload, for lists and the CLI."""
-    if kind in ("offer", "agreement"):
-        terms = " ".join(f"{k} {v}" for k, v in payload.get("terms", {}).items())
-        head = payload.get("side", "final" if payload.get("final") else "tentative")
-        asks = payload.get("asks")
-        return f"{head}: {terms}" + (f" — asks {asks}" if asks else "")
-    for key in ("tag", "tactic", "text", "phase", "title", "key", "name", "act"):
-        if key in payload:
-            return str(payload[key])
-    return ", ".join(f"{k}={v}" for k, v in payload.items())

@@ -17,6 +17,7 @@ from app.crypto import Keys, new_phrase, normalise_phrase
 from app.domain import Act, Preparation
 from app.errors import InvalidInput, NotFound
 from app.keychain import KeychainUnavailable
+from app.numbers import show_value
 from app.seal import Codec
 from app.services import NegState, Unit
 from app.store import Store
@@ -28,6 +29,11 @@ COMMANDS = frozenset({
     "clear_authority", "set_plan",
     "set_strategy", "start_meeting", "end_meeting", "log", "retract", "undo", "set_debrief",
 })
+
+
+def _listed(found: list[NegotiationInfo]) -> str:
+    """``1 "Corrugated 2027", 2 "Pallets"``: ids and titles, for a message."""
+    return ", ".join(f"{n.id} {show_value(n.title)}" for n in found)
 
 
 def default_path() -> Path:
@@ -200,12 +206,19 @@ class Workspace:
                 raise NotFound("the workspace holds no negotiation yet; import or create one")
             raise InvalidInput(
                 f"the workspace holds {len(found)} negotiations; name one with --negotiation "
-                f"({', '.join(repr(n.title) for n in found)})")
+                f"(by id or title: {_listed(found)})")
         text = str(ref).strip()
         for n in found:
-            if text in (str(n.id), n.uid) or text.casefold() == n.title.casefold():
+            if text in (str(n.id), n.uid):
                 return n.id
-        raise NotFound(f'no negotiation "{text}" in this workspace')
+        titled = [n for n in found if text.casefold() == n.title.casefold()]
+        if len(titled) == 1:
+            return titled[0].id
+        if titled:
+            raise InvalidInput(f"{len(titled)} negotiations are titled {show_value(text)}; name "
+                               f"one by its id ({_listed(titled)})")
+        raise NotFound(f"no negotiation {show_value(text)} in this workspace "
+                       f"({_listed(found) if found else 'it holds none yet'})")
 
     def acts(self, negotiation: int, upto: int | None = None) -> list[Act]:
         """The negotiation's journal, in order, up to sequence ``upto`` if given.

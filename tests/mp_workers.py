@@ -34,8 +34,10 @@ PRICE_BASE = Decimal("0.8")
 PRICE_STEP = Decimal("0.0000001")
 MAX_RUN_S = 120.0  # a worker never outlives this, whatever happens to the test that started it
 
+#: Positions written to four decimals: prices may then carry eight (app.ranges), room for the
+#: counter in steps of 10^-7
 ISSUE = {"key": "price", "label": "Unit price", "unit": "EUR/kg", "better": "lower",
-         "opening": "0.80", "target": "0.85", "walk_away": "0.95"}
+         "opening": "0.8000", "target": "0.8500", "walk_away": "0.9500"}
 
 
 def setup_workspace(path: str) -> tuple[int, int]:

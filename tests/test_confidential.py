@@ -223,7 +223,9 @@ def test_an_inserted_row_is_caught_at_its_sequence_number(signed):
 @pytest.fixture
 def team(tmp_path, example):
     ws = _import(tmp_path / "w.caucus", example)
-    yield ws, ws.find(None)
+    n = ws.find(None)
+    ws.start_meeting(n, LEAD, "Round 2")  # the example closed with a final agreement
+    yield ws, n
     ws.close()
 
 

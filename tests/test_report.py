@@ -44,7 +44,7 @@ def test_the_pdf_has_every_section_and_the_numbers(imported, tmp_path):
     assert "a15 (Priya Raman) on request a14 to 0.87" in text  # who covered the price
     assert "walk-away 0.90" in text and "BoxCo" in text  # not room-safe: all there
     assert "Price to 0.868 once we gave 24 months." in text  # the team's debrief
-    assert "tactic: deadline_pressure" in text and "offer: us: price 0.865" in text
+    assert "Tactic: Deadline pressure" in text and "Our offer: price 0.865 EUR/box" in text
     assert calls and calls[-1][0] == calls[-1][1] and all(d <= t for d, t in calls)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
@@ -68,7 +68,7 @@ def test_the_room_safe_pdf_holds_no_confidential_value(imported, tmp_path):
     assert "forecast of" not in text and "Package score" not in text
     assert "of the range" not in text and "of our range" not in text  # shares give R away
     assert "Our real ceiling" not in text and "Left out of the room-safe report." in text
-    assert "approval request: on price" in text and "0.868" in text  # the agreed price stays
+    assert "Asks approval: price to •••" in text and "0.868" in text  # the agreed price stays
 
 
 def test_a_failed_write_leaves_the_old_report_alone(imported, tmp_path):
@@ -104,7 +104,7 @@ def test_the_csv_reads_back_one_row_per_act(imported, tmp_path):
     a23 = next(r for r in rows if r["id"] == "a23")
     assert (a23["at"], a23["member"], a23["role"], a23["meeting"]) == (
         "2027-01-14T10:27:30Z", LEAD, "lead", "1")
-    assert a23["summary"].startswith("final: price 0.868")
+    assert a23["summary"].startswith("Agreed (final): price 0.868 EUR/box")
 
 
 def test_export_writes_scenario_pdf_and_csv_at_once(run_cli, tmp_path, imported):

@@ -129,8 +129,8 @@ def test_timeline_lanes_alerts_and_filters(imported):
     a11 = next(a for a in acts if a.id == "a11")  # the alerts sit at the time of their act
     assert set(t.time[alerts[t.seq[alerts] == a11.seq]]) == {a11.at.timestamp()}
     tactics = t.by_kind("tactic")
-    assert [t.label[i] for i in tactics] == ["tactic: anchoring", "tactic: deadline_pressure",
-                                             "tactic: nibble"]
+    assert [t.label[i].split(" — ")[0] for i in tactics] == [
+        "Tactic: Anchoring", "Tactic: Deadline pressure", "Tactic: Nibble"]
     assert set(t.lane[tactics]) == {t.lanes.index("observer")}
     assert t.lanes[t.lane[t.by_kind("approval")[0]]] == "approver"
     assert set(t.member[t.by_member(OBSERVER)]) == {OBSERVER}
@@ -139,7 +139,7 @@ def test_timeline_lanes_alerts_and_filters(imported):
     assert isinstance(t.by_issue("otif", "volume"), np.ndarray)
     safe = timeline(acts, room_safe=True)
     request = [safe.label[i] for i in safe.by_kind("approval_request")]
-    assert request == ["approval request: on price"]  # the value asked is confidential
+    assert request == ["Asks approval: price to ••• — •••"]  # the value asked is confidential
 
 
 def test_timeline_marks_withdrawn_acts(imported):
@@ -268,8 +268,9 @@ def test_a_bad_debrief_is_refused_with_its_paths(imported):
         ws.set_debrief(n, LEAD, {"conceded": "x", "limits": {"fx": "1", "price": True},
                                  "lessons": "typo"})
     assert {str(p) for p in caught.value.problems} == {
-        'limits.fx: "fx" is not an issue of this negotiation',
-        "limits.price: True is not a number or a text", "lessons: unknown key"}
+        'limits.fx: "fx" is not an issue of this negotiation (the issues: price, payment, term, '
+        'volume, rebate, otif)',
+        "limits.price: true is not a number or a text", "lessons: unknown key"}
     with pytest.raises(InvalidInput, match="the debrief is empty"):
         ws.set_debrief(n, LEAD, {"conceded": " ", "limits": {}})
     assert ws.preparation(n).debrief == {}

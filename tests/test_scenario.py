@@ -317,23 +317,27 @@ def issue_defs(draw, key: str) -> dict:
     for name in ("label", "unit"):
         if draw(st.booleans()):
             out[name] = draw(TEXT)
+    # the sanest values of the issue (app.ranges): none below 0 for non-negative positions, and
+    # not 0 itself where lower is better and the positions are above it
+    floor = a - 1000 if a < 0 else (1 if better == "lower" and a > 0 else 0)
     for name in ("benchmark", "should_cost"):
         if draw(st.booleans()):
-            out[name] = number(draw(st.integers(a - 50, c + 50)), places, text)
+            out[name] = number(draw(st.integers(max(a - 50, floor), c + 50)), places, text)
     if draw(st.booleans()):
         out["weight"] = number(draw(st.integers(0, 100)), 2, text)
     # what the generator needs later (removed before import)
-    out["_range"] = (a, c, places, better)
+    out["_range"] = (a, c, places, better, floor)
     return out
 
 
 def value_in(draw, issue: dict, slack: int = 0) -> Decimal | str:
-    a, c, places, _ = issue["_range"]
-    return number(draw(st.integers(a - slack, c + slack)), places, draw(st.booleans()))
+    a, c, places, _, floor = issue["_range"]
+    return number(draw(st.integers(max(a - slack, floor), c + slack)), places,
+                  draw(st.booleans()))
 
 
 def ladder(draw, issue: dict) -> list[Decimal | str]:
-    a, c, places, better = issue["_range"]
+    a, c, places, better, _ = issue["_range"]
     # steps rise from the opening a toward the walk-away c, or fall from the opening c toward a
     pool = list(range(a + 1, c + 1)) if better == "lower" else list(range(c - 1, a - 1, -1))
     picks = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=min(4, len(pool)),

@@ -295,7 +295,7 @@ def test_a_retract_without_a_target_is_bad_input(prepared):
 
 @pytest.mark.parametrize(("given", "stored"), [
     ("0.90", "0.90"), ("0.900", "0.900"), (Decimal("0.90"), "0.90"), (" 0.875 ", "0.875"),
-    ("1E+1", "10"), (7, "7"), ("-0", "0"), ("0.1000000000000000055511151231257827", None),
+    ("1E+1", "10"), (7, "7"), ("0.868000", None), ("0.123456", None),
 ])
 def test_decimals_are_kept_exactly(prepared, given, stored):
     ws, n = prepared
@@ -312,13 +312,15 @@ def test_issue_positions_keep_their_digits(prepared):
     assert isinstance(issue.walk_away, Decimal)
 
 
-def test_times_are_stored_in_utc(prepared):
-    ws, n = prepared
-    local = datetime(2027, 1, 14, 10, 4, 10, tzinfo=timezone(timedelta(hours=1)))
+def test_times_are_stored_in_utc(ws):
+    now = datetime.now(UTC).replace(microsecond=0)
+    n = ws.create_negotiation({"title": "Pallets", "supplier": "Woodline"}, LEAD,
+                              at=now - timedelta(hours=2))
+    local = (now - timedelta(hours=1)).astimezone(timezone(timedelta(hours=1)))
     act = ws.log(n, LEAD, "phase", {"phase": "opening"}, at=local)
     stored = ws.acts(n)[-1]
     assert stored.seq == act.seq
-    assert stored.at == datetime(2027, 1, 14, 9, 4, 10, tzinfo=UTC)
+    assert stored.at == now - timedelta(hours=1)
     assert stored.at.utcoffset() == timedelta(0)
 
 

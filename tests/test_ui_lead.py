@@ -143,24 +143,29 @@ def test_failed_write_keeps_the_text_and_says_why(qtbot, panel, monkeypatch):
 def test_offer_past_authority_is_held_and_an_approval_requested(qtbot, panel, workspace_file):
     before = len(offers(panel))
     type_line(qtbot, panel, "us price 0.88 ask rebate 2")
+    # the services refused it (nothing logged) and the panel holds it in the one dialog
     qtbot.waitUntil(lambda: panel.authority_dialog is not None
                     and panel.authority_dialog.isVisible())
     dialog = panel.authority_dialog
+    assert len(offers(panel)) == before
     assert [label.text() for label in dialog.lines] == [
         "•  Unit price: 0.88 EUR/box is past Dana Whitfield's authority of 0.86 EUR/box"]
     panel.session.set_room_safe(True)  # the table must not read the limit off the dialog
     assert "0.86" not in dialog.lines[0].text()
     panel.session.set_room_safe(False)
     assert dialog.request_button.isVisible() and not dialog.log_button.isVisible()
-    qtbot.mouseClick(dialog.request_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(a.kind == "approval_request" for a in panel.session.acts))
-    request = [a for a in panel.session.acts if a.kind == "approval_request"][-1]
-    assert request.payload["issue"] == "price" and request.payload["value"] == "0.88"
-    assert "us price 0.88" in request.payload["note"]
-    assert len(offers(panel)) == before  # the offer itself is not logged
     assert panel.entry.line.text() == "us price 0.88 ask rebate 2"
-    assert "approval" in panel.entry.note.text()
-    qtbot.waitUntil(lambda: request.id in panel.awaiting)
+    qtbot.mouseClick(dialog.request_button, Qt.MouseButton.LeftButton)
+    # the same call again, knowingly: the offer and its approval request in one transaction
+    qtbot.waitUntil(lambda: panel.entry.line.text() == "")
+    offer = offers(panel)[-1]
+    assert offer.payload == {"side": "us", "terms": {"price": "0.88"}, "asks": {"rebate": "2"}}
+    request = next(a for a in panel.session.acts if a.seq == offer.seq + 1)
+    assert request.kind == "approval_request" and request.by == DANA
+    assert request.payload["issue"] == "price" and request.payload["value"] == "0.88"
+    assert offer.id in request.payload["note"]
+    assert panel.authority_dialog is None
+    assert request.id in panel.awaiting and "approval requested" in panel.entry.note.text()
     approver = Workspace(workspace_file[0])  # the approver answers from their own process
     try:
         approver.log(workspace_file[1], "Priya Raman", "approval",
@@ -168,12 +173,7 @@ def test_offer_past_authority_is_held_and_an_approval_requested(qtbot, panel, wo
     finally:
         approver.close()
     qtbot.waitUntil(lambda: "Priya Raman approved" in panel.entry.note.text(), timeout=5000)
-    assert panel.entry.line.property("invalid") is False
-    qtbot.keyClick(panel.entry.line, Qt.Key.Key_Return)  # now within the approval: no dialog
-    qtbot.waitUntil(lambda: panel.entry.line.text() == "")
-    assert panel.authority_dialog is None
-    assert offers(panel)[-1].payload == {"side": "us", "terms": {"price": "0.88"},
-                                         "asks": {"rebate": "2"}}
+    assert "Only with the rebate." in panel.entry.note.text() and not panel.awaiting
 
 
 def test_cancel_keeps_the_text_and_logs_nothing(qtbot, panel):
@@ -194,7 +194,12 @@ def test_past_walk_away_alone_can_be_logged_anyway(qtbot, panel):
     assert dialog.log_button.isVisible() and not dialog.request_button.isVisible()
     qtbot.mouseClick(dialog.log_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.entry.line.text() == "")
-    assert offers(panel)[-1].payload["terms"] == {"volume": "95"}
+    offer = offers(panel)[-1]
+    assert offer.payload["terms"] == {"volume": "95"}
+    request = next(a for a in panel.session.acts if a.seq == offer.seq + 1)  # the approver sees it
+    assert (request.kind, request.payload["issue"], request.payload["value"]) == (
+        "approval_request", "volume", "95")
+    assert "walk-away" in request.payload["note"]
 
 
 # --- room-safe -----------------------------------------------------------------------------------

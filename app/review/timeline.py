@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 
 from app.analysis import analyze
-from app.domain import Act
+from app.domain import Act, Preparation
 from app.meeting import refs
-from app.services import describe
+from app.state import fold
+from app.text import shorten
+from app.wording import act_text
 
 LANES = ("lead", "sme", "observer", "approver", "alerts")
 ALERTS_LANE = LANES.index("alerts")
@@ -97,24 +99,10 @@ def issues_named(act: Act) -> tuple[str, ...]:
     return tuple(named)
 
 
-def label(act: Act, room_safe: bool = False) -> str:
-    """A short text for an act: its kind and what it says (no confidential value if
-    ``room_safe``: approval values and notes, positions, BATNA, limits, plan, debrief)."""
-    p, kind = act.payload, act.kind
-    if kind == "approval_request" and room_safe:
-        what = f"on {p.get('issue')}"
-    elif kind == "approval":
-        answer = "granted" if p.get("granted") is True else "declined"
-        what = f"{answer} ({p.get('request')})" + ("" if room_safe or not p.get("note")
-                                                    else f" {p['note']}")
-    elif kind == "debrief":
-        what = "the team's debrief"
-    elif kind in ("issue", "batna", "authority", "plan") and room_safe:
-        what = p.get("key") or p.get("issue") or "(confidential)"
-    else:
-        what = describe(kind, p)
-    text = f"{kind.replace('_', ' ')}: {what}"
-    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+def label(act: Act, room_safe: bool = False, prep: Preparation | None = None) -> str:
+    """A short text for an act (``app.wording.act_text``, cut to ``LABEL_CHARS``); without
+    confidential values if ``room_safe``."""
+    return shorten(act_text(act, prep, room_safe), LABEL_CHARS)
 
 
 def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None,
@@ -163,6 +151,7 @@ class Labels(Sequence):
 
     def __init__(self, sources: list, room_safe: bool):
         self._sources, self._room_safe = sources, room_safe
+        self._prep: Preparation | None = None  # for units: folded when a label is first asked
 
     def __len__(self) -> int:
         return len(self._sources)
@@ -173,7 +162,9 @@ class Labels(Sequence):
         source = self._sources[row]
         if isinstance(source, dict):
             return _alert_label(source)
-        return label(source, self._room_safe)
+        if self._prep is None:
+            self._prep = fold(s for s in self._sources if not isinstance(s, dict))
+        return label(source, self._room_safe, self._prep)
 
 
 def _row(rows: dict[str, list], *values: Any) -> None:

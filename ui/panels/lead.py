@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.authority import Breach, breaches
+from app.authority import Breach, unchecked
+from app.errors import PastLimit
 from app.meeting import (
     answers_to_requests,
     default_issue,
@@ -33,7 +34,6 @@ from app.meeting import (
     offer_points,
     refs,
 )
-from app.prepare import limit_locked
 from app.quickentry import QuickOffer
 from ui import theme
 from ui.widgets.alerts import AlertList, TacticCards
@@ -73,9 +73,9 @@ class LeadPanel(QWidget):
         self.selected: str | None = None
         self.cards: dict[str, IssueCard] = {}
         self.authority_dialog: AuthorityDialog | None = None
-        self.awaiting: dict[str, str] = {}  # approval request id → the line it holds
-        self._offers: dict[Future, tuple[str, QuickOffer]] = {}  # offer writes in flight
-        self._requests: dict[Future, str] = {}  # approval request writes → the line they hold
+        self.awaiting: set[str] = set()  # approval requests filed with our offers, unanswered
+        self._offers: dict[Future, tuple[str, QuickOffer, bool]] = {}  # writes in flight, and
+        # whether each was sent knowingly past a limit
         self._held: list[Breach] = []
         self.setStyleSheet(style())
         self._build()
@@ -216,54 +216,54 @@ class LeadPanel(QWidget):
     # --- offers ---------------------------------------------------------------------------------
 
     def offer(self, offer: QuickOffer, text: str) -> None:
-        """An offer parsed from the line: held if ours goes past a limit, else logged."""
-        if offer.side == "us":
-            s = self.session
-            found = breaches(s.prep, s.acts, s.member, offer.terms)
-            if found:
-                self.hold(offer, text, found)
-                return
+        """An offer parsed from the line: logged, unless the services hold it past a limit."""
         self.send(offer, text)
 
-    def send(self, offer: QuickOffer, text: str) -> None:
-        """Log the offer; the line clears when this very write is done."""
+    def send(self, offer: QuickOffer, text: str, past_limit: bool = False) -> None:
+        """Log the offer; the line clears when this very write is done. An offer of ours past
+        the walk-away or this member's authority is refused by the services (``PastLimit``)
+        and comes back to ``hold``; ``past_limit`` logs it knowingly, with approval requests."""
         self.entry.mark_pending(text)
-        self._offers[self.session.log("offer", offer.payload())] = (text, offer)
+        future = self.session.submit("log", "offer", offer.payload(), past_limit=past_limit)
+        self._offers[future] = (text, offer, past_limit)
 
     def _written(self, future: Future, result: object) -> None:
-        """One of our writes is in the journal: clear the line, or follow the request."""
-        if future in self._offers:
-            text, offer = self._offers.pop(future)
-            self.entry.logged(text)
-            unchecked = self._unchecked(offer)
-            if unchecked:  # the one stop of the meeting could not look: say so, quietly
-                self.entry.notice(f"Logged, not checked against the walk-away or your limit on "
-                                  f"{', '.join(unchecked)}: {LOCKED} on this computer",
-                                  "warning")
-            first = next(iter(offer.terms), None)
-            if first in self.cards:
-                self.select_issue(first)
-        elif future in self._requests:
-            text = self._requests.pop(future)
-            if getattr(result, "id", None):
-                self.awaiting[result.id] = text
+        """One of our offers is in the journal: clear the line, say what went with it."""
+        if future not in self._offers:
+            return
+        text, offer, past_limit = self._offers.pop(future)
+        self.entry.logged(text)
+        sealed = unchecked(self.session.prep, self.session.member, offer.terms) \
+            if offer.side == "us" else []
+        if past_limit:
+            requests = self._filed_with(result)
+            self.awaiting.update(r.id for r in requests if r.id)
+            self.entry.notice(f"Logged past the limit; approval requested "
+                              f"({', '.join(r.payload['issue'] for r in requests)})", "warning")
+        elif sealed:  # the one stop of the meeting could not look: say so, quietly
+            self.entry.notice(f"Logged, not checked against the walk-away or your limit on "
+                              f"{', '.join(sealed)}: {LOCKED} on this computer", "warning")
+        first = next(iter(offer.terms), None)
+        if first in self.cards:
+            self.select_issue(first)
+
+    def _filed_with(self, act) -> list:
+        """The approval requests the services filed with ``act`` (right after it, same writer)."""
+        after = [a for a in self.session.acts if a.seq > act.seq][:len(act.payload["terms"])]
+        return [a for a in after if a.kind == "approval_request" and a.by == act.by]
 
     def _failed(self, future: Future | None, message: str) -> None:
-        """One of our writes failed: the line keeps its text and says why."""
-        if future in self._offers:
-            self._offers.pop(future)
+        """One of our offers was not logged: held past a limit (the dialog), or refused (the line
+        keeps its text and says why)."""
+        if future not in self._offers:
+            return
+        text, offer, _ = self._offers.pop(future)
+        error = future.exception()
+        if isinstance(error, PastLimit):
+            self.entry.cancelled()
+            self.hold(offer, text, error.breaches)
+        else:
             self.entry.failed(f"not logged, the text is kept: {message}")
-        elif future in self._requests:
-            self._requests.pop(future)
-            self.entry.failed(f"approval request not sent: {message}")
-
-    def _unchecked(self, offer: QuickOffer) -> list[str]:
-        """The issues of an offer of ours whose walk-away or limit is sealed to this computer."""
-        if offer.side != "us":
-            return []
-        prep, member = self.session.prep, self.session.member
-        return [k for k in offer.terms if k in prep.issues
-                and (prep.issues[k].locked or limit_locked(prep, member, k))]
 
     def hold(self, offer: QuickOffer, text: str, found: list[Breach]) -> None:
         """Stop an offer past the walk-away or this member's authority: the one modal dialog."""
@@ -287,40 +287,23 @@ class LeadPanel(QWidget):
                  found: list[Breach]) -> None:
         self.authority_dialog = None
         dialog.deleteLater()
-        if dialog.choice == "request":
-            self.request_approval(offer, text, [b for b in found if b.kind == "authority"])
-        elif dialog.choice == "log":
-            self.send(offer, text)
+        if dialog.choice in ("request", "log"):  # the same call, now said knowingly
+            self.send(offer, text, past_limit=True)
         else:
             self.entry.cancelled()
         self.focus_entry()
 
-    def request_approval(self, offer: QuickOffer, text: str, found: list[Breach]) -> None:
-        """One approval request per authority breach; the offer itself is not logged."""
-        prep = self.session.prep
-        for b in found:
-            future = self.session.log("approval_request", {
-                "issue": b.issue, "value": str(b.value),
-                "note": f"Offer held for approval: {text.strip()}"})
-            self._requests[future] = text
-        asked = ", ".join(f"{b.issue} {fmt(b.value, prep.issues[b.issue].unit, prep.currency)}"
-                          for b in found)
-        self.entry.cancelled()
-        self.entry.show_error(f"held for approval ({asked}); request sent. Press Enter again "
-                              f"once it is granted", 0, 0)
-
     def _answers(self) -> None:
-        """Tell the lead when the approver answers a request that holds the line."""
+        """Tell the lead when the approver answers a request filed with one of our offers."""
         answers = answers_to_requests(self.session.acts)
         for request in [r for r in self.awaiting if r in answers]:
-            text, answer = self.awaiting.pop(request), answers[request]
-            if self.entry.line.text() != text:
-                continue
+            self.awaiting.discard(request)
+            answer = answers[request]
             note = f" — {answer.payload['note']}" if answer.payload.get("note") else ""
             if answer.payload.get("granted"):
-                self.entry.notice(f"✓ {answer.by} approved: Enter logs the offer{note}", "agreed")
+                self.entry.notice(f"✓ {answer.by} approved request {request}{note}", "agreed")
             else:
-                self.entry.show_error(f"{answer.by} declined the approval{note}", 0, 0)
+                self.entry.show_error(f"{answer.by} declined request {request}{note}", 0, 0)
 
     # --- reading --------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.playbook import tactic_entry
+from app.authority import breaches
 from app.domain import Act
 from app.meeting import agreed_terms, latest_offer, parse_note
 from ui import theme
@@ -254,10 +255,11 @@ class ObserverPanel(QWidget):
                 value = QTableWidgetItem(fmt(done.value, unit, cur))
                 status = QTableWidgetItem("final" if done.final else "tentative")
                 colour = theme.AGREED
-                if not safe and issue.walk_away is not None \
-                        and issue.is_worse(done.value, issue.walk_away):
+                found = [] if safe else breaches(prep, self.session.acts, done.act.by,
+                                                 {key: done.value})
+                if found:  # the services' own rule (they logged it knowingly past a limit)
                     colour = theme.BREACH
-                    value.setToolTip("past the walk-away")
+                    value.setToolTip("\n".join(b.message for b in found))
                 value.setForeground(QBrush(theme.color(colour)))
                 status.setForeground(QBrush(theme.color(theme.AGREED)))
                 font = QFont(self.tracker.font())

@@ -21,10 +21,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.authority import approved_to
 from app.domain import Act
 from app.review import Replay, timeline
+from app.wording import act_text
 from ui.review.chart import OfferArrays
 from ui.review.preparer import ReplayPreparer
 from ui.review.state import moment_of
-from ui.review.tlmodel import TimelineModel, describe_act
+from ui.review.tlmodel import TimelineModel
 from ui.widgets.trajectory import ChartData
 
 REDRAW_MS = 15
@@ -194,7 +195,7 @@ class Moments(QObject):
         if k > 0:
             act = self.acts[k - 1]
             view.scrubber.describe(k, act.at.astimezone().strftime("%H:%M:%S"),
-                                   f"{act.by}: {describe_act(act, prep, s.room_safe)}")
+                                   f"{act.by}: {act_text(act, prep, s.room_safe)}")
         else:
             view.scrubber.describe(k, "—", "before the first act")
         if self.replay is None:

@@ -18,10 +18,10 @@ import numpy as np
 from app.analysis.playbook import tactic_entry
 from app.domain import Act, Preparation
 from app.meeting import refs
-from app.review.timeline import Timeline, label
+from app.review.timeline import Timeline
+from app.wording import act_text
 from ui import theme
 from ui.widgets.alerts import BREACH_KINDS, TITLES, alert_text
-from ui.widgets.feed import FEED_KINDS, act_text
 
 GAP_S = 600.0  # at least this much axis between two meetings
 STEP_S = 900.0  # meetings shift by whole quarter hours: round ticks stay round clock times
@@ -29,18 +29,6 @@ STYLES = list(theme.MARKS)
 KIND_NAMES = {"approval_request": "Approval request", "offer": "Offer", "tactic": "Tactic",
               "reaction": "Reaction", "note": "Note", "approval": "Approval answer",
               "agreement": "Agreement", "phase": "Phase", "retract": "Withdrawal"}
-
-
-def describe_act(act: Act, prep: Preparation, room_safe: bool) -> str:
-    """What an act says: the feed's wording for meeting acts, the journal's short label for the
-    others (a preparation edit, a meeting opened or closed, a debrief), masked if room-safe."""
-    if act.kind in FEED_KINDS or act.kind == "retract":
-        return act_text(act, prep, room_safe)
-    if act.kind == "meeting_start":
-        return f"Meeting opened: {act.payload.get('title') or ''}".rstrip(": ")
-    if act.kind == "meeting_end":
-        return "Meeting closed"
-    return label(act, room_safe=room_safe)
 
 
 @dataclass
@@ -193,7 +181,7 @@ class TimelineModel:
             text = alert_text(alert, self.prep, self.room_safe) if alert else tl.label[row]
             return f"{when} · alert on {act.id or act.seq}\n{text}"
         gone = "   (withdrawn)" if tl.withdrawn[row] else ""
-        what = describe_act(act, self.prep, self.room_safe)
+        what = act_text(act, self.prep, self.room_safe)
         return f"{when} · {act.by} ({act.role})\n{what}{gone}"
 
     def details(self, row: int) -> tuple[str, list[str]]:
@@ -211,7 +199,7 @@ class TimelineModel:
             if alert.get("counter"):
                 lines.append(f"Counter: {alert['counter']}")
             return head, lines
-        lines = [describe_act(act, self.prep, self.room_safe),
+        lines = [act_text(act, self.prep, self.room_safe),
                  f"{act.by} ({act.role}) · {when} · act {act.id or '#' + str(act.seq)}"]
         meeting = next((m for m in self.prep.meetings if m.number == act.meeting), None)
         if meeting is not None:

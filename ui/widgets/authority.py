@@ -108,10 +108,12 @@ def meter_text(meter: Meter | None, issue: Issue, member: str, currency: str | N
 class AuthorityDialog(QDialog):
     """The one modal dialog of the meeting: this offer goes past a limit; what now?
 
-    ``choice`` is ``"request"`` (send approval requests, do not log the offer), ``"log"`` (log it
-    anyway: only when no authority limit is breached, i.e. past the walk-away alone, which is the
-    lead's own call) or ``"cancel"``. Open it with ``open()``: it is window-modal and never blocks
-    the event loop, so the feed keeps flowing behind it.
+    The services refused the offer (``app.errors.PastLimit``). ``choice`` is ``"request"`` (past
+    an authority limit) or ``"log"`` (past the walk-away alone, the lead's own call): either way
+    the offer is logged knowingly, and the services file an approval request per issue with it
+    in the same step; or ``"cancel"``: nothing is logged and the line keeps the text. Open it
+    with ``open()``: it is window-modal and never blocks the event loop, so the feed keeps
+    flowing behind it.
     """
 
     def __init__(self, lines: list[str], can_request: bool, approver: str | None,
@@ -140,14 +142,16 @@ class AuthorityDialog(QDialog):
             self.lines.append(label)
         self.set_lines(lines)
         who = f" to {approver}" if approver else ""
-        tail = (f"Send an approval request{who} and keep the line to log it once granted."
-                if can_request else "It is past the walk-away: our BATNA beats it.")
+        tail = (f"Log it and send an approval request{who} in one step, or cancel to keep the "
+                f"line." if can_request else
+                f"It is past the walk-away: our BATNA beats it. Logging it anyway sends an "
+                f"approval request{who} with it.")
         foot = QLabel(tail)
         foot.setWordWrap(True)
         box.addWidget(foot)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.request_button = QPushButton("Send approval request")
+        self.request_button = QPushButton("Log and send approval request")
         self.log_button = QPushButton("Log anyway")
         self.cancel_button = QPushButton("Cancel")
         for button, choice in ((self.request_button, "request"), (self.log_button, "log"),

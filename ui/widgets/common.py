@@ -11,26 +11,15 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
-from app.domain import Issue, Preparation
+from app.domain import Issue
 from app.services import may
+from app.wording import fmt, terms_text, value_text  # noqa: F401 - numbers as every panel shows them
 from ui import theme
 
 #: What stands in for a confidential figure this computer cannot read (no join phrase): one word,
 #: in the muted colour, with ``LOCKED_TIP`` as its tooltip, wherever such a figure would be.
 LOCKED = "locked"
 LOCKED_TIP = ("Sealed: enter the join phrase to see it (Edit → Join this workspace…)")
-
-
-def fmt(value: Decimal | str | None, unit: str | None = None, currency: str | None = None) -> str:
-    """A number with its unit (and the currency when the unit is money), never a bare figure."""
-    if value is None:
-        return "—"
-    text = format(Decimal(str(value)), "f")
-    if unit:
-        if currency and unit.upper().startswith(currency.upper()):
-            return f"{text} {unit}"
-        return f"{text} %" if unit == "%" else f"{text} {unit}"
-    return f"{text} {currency}" if currency else text
 
 
 def sealed(value: Decimal | str | None, unit: str | None = None, currency: str | None = None,
@@ -42,18 +31,6 @@ def sealed(value: Decimal | str | None, unit: str | None = None, currency: str |
     if locked or (locked is None and value is None):
         return LOCKED
     return fmt(value, unit, currency)
-
-
-def value_text(prep: Preparation, issue: str, value: object) -> str:
-    """A value on ``issue`` with its unit (and currency when the unit is money)."""
-    unit = prep.issues[issue].unit if issue in prep.issues else None
-    return fmt(value, unit, prep.currency)
-
-
-def terms_text(prep: Preparation, terms: dict) -> str:
-    """``price 0.91 EUR/box · rebate 1.0 %`` in the preparation's issue order."""
-    order = [k for k in prep.issues if k in terms] + [k for k in terms if k not in prep.issues]
-    return " · ".join(f"{k} {value_text(prep, k, terms[k])}" for k in order)
 
 
 def issue_tooltip(issue: Issue, currency: str | None, room_safe: bool) -> str:

@@ -6,8 +6,7 @@ request) as a row with the reactions, tactics, notes and approvals that name it 
 While the session is room-safe, the values of approval requests and the approvers' notes are
 masked (they tell how far we are ready to go).
 
-``act_text(act, prep, room_safe)`` is the one-line description the feed uses; other widgets may
-use it too.
+Acts are worded by ``app.wording.act_text``, the one wording of an act for a person.
 """
 
 from __future__ import annotations
@@ -26,61 +25,14 @@ from PySide6.QtWidgets import (
 
 from app.analysis.playbook import tactic_entry
 from app.domain import Act, Preparation
+from app.wording import act_text, tactic_label, tag_label  # noqa: F401 - the feed's wording
 from ui import theme
-from ui.widgets.common import terms_text, value_text
 
 #: The kinds a feed shows unless told otherwise (``retract`` marks its target instead of a row).
 FEED_KINDS = frozenset({"offer", "reaction", "tactic", "note", "approval_request", "approval",
                         "agreement", "phase"})
 ACT_ROLE = Qt.ItemDataRole.UserRole
 COL_TIME, COL_WHO, COL_WHAT = range(3)
-TOPIC_NAMES = {"fact": "Fact", "claim": "Claim check", "question": "Question", "answer": "Answer",
-               "general": "Note"}
-
-
-def tag_label(tag: str) -> str:
-    """``agreement_signal`` → ``Agreement signal``; tactics use the playbook's label."""
-    return tag.replace("_", " ").capitalize()
-
-
-def tactic_label(tactic: str) -> str:
-    """The playbook's name of a tactic."""
-    return tactic_entry(tactic)["label"]
-
-
-def act_text(act: Act, prep: Preparation, room_safe: bool = False) -> str:
-    """One line saying what ``act`` was, with units on every number."""
-    p = act.payload
-    note = f" — {p['note']}" if p.get("note") else ""
-    if act.kind == "offer":
-        asks = f"   asks {terms_text(prep, p['asks'])}" if p.get("asks") else ""
-        return terms_text(prep, p.get("terms", {})) + asks
-    if act.kind == "reaction":
-        return f"Reaction: {tag_label(p['tag'])}{note}"
-    if act.kind == "tactic":
-        return f"Tactic: {tactic_label(p['tactic'])}{note}"
-    if act.kind == "note":
-        issue = f" [{p['issue']}]" if p.get("issue") else ""
-        return f"{TOPIC_NAMES.get(p.get('topic'), 'Note')}{issue}: {p['text']}"
-    if act.kind == "approval_request":
-        value = theme.CONFIDENTIAL_MASK if room_safe else value_text(prep, p["issue"], p["value"])
-        shown = "" if room_safe else note
-        return f"Asks approval: {p['issue']} to {value}{shown}"
-    if act.kind == "approval":
-        answer = "Approved" if p.get("granted") else "Declined"
-        shown = (f" — {theme.CONFIDENTIAL_MASK}" if note else "") if room_safe else note
-        return f"{answer} request {p.get('request')}{shown}"
-    if act.kind == "agreement":
-        state = "final" if p.get("final") else "tentative"
-        return f"Agreed ({state}): {terms_text(prep, p.get('terms', {}))}"
-    if act.kind == "phase":
-        return f"Phase: {p['phase']}"
-    if act.kind == "retract":
-        reason = f" — {p['reason']}" if p.get("reason") else ""
-        return f"Withdrew {p.get('act')}{reason}"
-    return f"{act.kind}: {p}"
-
-
 def who_text(act: Act) -> str:
     """``Them`` / ``Us`` for offers, the member's name otherwise."""
     if act.kind == "offer":
@@ -234,7 +186,7 @@ class ActFeed(QTreeWidget):
 
     def _item(self, act: Act, prep: Preparation, room_safe: bool,
               retract: Act | None) -> QTreeWidgetItem:
-        what = act_text(act, prep, room_safe)
+        what = act_text(act, prep, room_safe, side_shown=True)
         if retract is not None:
             what += "   (withdrawn)"
         item = QTreeWidgetItem(["", who_text(act), what])
