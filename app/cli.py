@@ -395,8 +395,9 @@ def cut(acts: list, at: str) -> list:
     if not acts:
         raise InvalidInput("--at: the negotiation has no act yet")
     first, last = acts[0], acts[-1]
+    earliest, latest = min(a.at for a in acts), max(a.at for a in acts)
     span = (f"give a sequence number from {first.seq} to {last.seq} or a time from "
-            f"{format_time(first.at)} to {format_time(last.at)}")
+            f"{format_time(earliest)} to {format_time(latest)}")
     text = at.strip()
     if text.lstrip("+-").isdigit():
         seq = int(text)
@@ -408,8 +409,8 @@ def cut(acts: list, at: str) -> list:
         moment = parse_iso(text)
     except ValueError as exc:
         raise InvalidInput(f"--at: {exc}; {span}") from None
-    if not first.at <= moment <= last.at:
-        where = "before the first act" if moment < first.at else "after the last act"
+    if not earliest <= moment <= latest:
+        where = "before the first act" if moment < earliest else "after the last act"
         raise InvalidInput(f"--at: {format_time(moment)} is {where} of this negotiation; {span}")
     return [a for a in acts if a.at <= moment]
 

@@ -1,7 +1,14 @@
-"""The change feed and presence, for processes that share a workspace. Qt-free: the console polls.
+"""The change feed and presence, for processes that share a workspace. Qt-free.
 
 A feed holds one plain sqlite3 connection and asks ``PRAGMA data_version``, which changes when any
 other connection commits; only then does it read the acts after the last sequence it has.
+
+When to ask is the feed's to say, not the console's: ``wake_source()`` names what changes when
+someone commits — for a SQLite file, the ``-wal`` file beside it (written on every commit;
+created, truncated and removed as connections come and go) and its folder (where the ``-wal``
+file appears and disappears). The console's ``Session`` adapts it to a file watcher and keeps a
+slow safety poll. A server backend hands a ``SocketWake`` instead (a socket that turns readable
+on a notification), which the ``Session`` adapts the same way.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -67,9 +75,34 @@ class ChangeFeed:
             self.last_seq = acts[-1].seq
         return acts
 
+    def wake_source(self) -> WakeSource:
+        """What changes when another connection commits: the ``-wal`` file and its folder."""
+        path = self.store.path
+        return FileWake(files=(f"{path}-wal",), folders=(str(path.parent),))
+
     def close(self) -> None:
         """Release the connection."""
         self._conn.close()
+
+
+@dataclass(frozen=True)
+class FileWake:
+    """Wake when one of ``files`` is written or one of ``folders`` gains or loses an entry."""
+
+    files: tuple[str, ...]
+    folders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SocketWake:
+    """Wake when ``fileno`` turns readable; ``drain()`` then consumes what woke it (a server's
+    notification), before the feed is asked what is new."""
+
+    fileno: int
+    drain: Callable[[], None]
+
+
+WakeSource = FileWake | SocketWake
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ loses an update to another process; read transactions are short so that no snaps
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import uuid
@@ -31,6 +32,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike, *, read_only: bool = False):
         self.path = Path(path).expanduser().absolute()
+        self._wal = f"{self.path}-wal"
         self.read_only = read_only or _cannot_write(self.path)
         with translate(self.path):
             _check_header(self.path, self.read_only)
@@ -55,13 +57,20 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``); commits on success, rolls back on error."""
+        """A write transaction (``BEGIN IMMEDIATE``); commits on success, rolls back on error.
+
+        Once committed, the ``-wal`` file is stamped (its times set to now): the other processes
+        watching it (``app.feed.ChangeFeed.wake_source``) then wake on an event that comes after
+        the commit is visible to them, not only on the writes that come a moment before.
+        """
         if self.read_only:
             raise errors.ReadOnlyWorkspace(self.path, "this workspace is open read-only")
         with translate(self.path), self.engine.connect() as conn:
             conn = conn.execution_options(caucus_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
+            with contextlib.suppress(OSError):  # no -wal (yet): nobody is watching it either
+                os.utime(self._wal)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -63,6 +63,7 @@ def test_import_linter_contract_is_kept():
     result = subprocess.run([command], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "The core (app) never imports Qt, pyqtgraph or ui KEPT" in result.stdout
+    assert "Analysis and review never import the store, services or journal KEPT" in result.stdout
     assert "0 broken" in result.stdout
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import scenario
 from app.errors import CaucusError
+from app.logs import unexpected
 from app.resources import resource
 from app.workspace import Workspace, default_path
 from ui.session import Session
@@ -39,6 +40,7 @@ def run_gui(args: argparse.Namespace) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         return smoke(args.workspace)
     app = application()
+    install_excepthook()
     from ui.start import choose_start
 
     opened = choose_start(args)
@@ -49,6 +51,23 @@ def run_gui(args: argparse.Namespace) -> int:
     window.resize(1440, 900)
     window.show()
     return app.exec()
+
+
+def install_excepthook() -> None:
+    """A bug in a slot of the console is logged with its traceback (``app.logs``) and said in one
+    line, in the status bar of the window in front (and on stderr); the console goes on."""
+
+    def hook(kind, exc, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        line = unexpected(exc, "the console")
+        print(f"caucus: {line}", file=sys.stderr)
+        window = QApplication.activeWindow()
+        if isinstance(window, MainWindow):
+            window.statusBar().showMessage(line)
+
+    sys.excepthook = hook
 
 
 def open_window(ws: Workspace, negotiation: int, member: str, role: str,
