@@ -137,6 +137,7 @@ def test_a_note_that_says_no_is_kept_as_text(imported, run_cli):
     assert timeline(run_cli)[-1]["note"] == "no"
 
 
+RANGE = "for Unit price: give a value above 0 and up to 100 EUR/box, with at most 6 decimals"
 BAD_LOG: dict[str, tuple[list[str], str]] = {  # name: (arguments after --as, message)
     "bad number": (["offer", "them", "price=0,9x"], 'terms.price: "0,9x" is not a number'),
     "unknown issue": (["offer", "them", "colour=red"], 'terms.colour: "colour" is not an issue'),
@@ -149,7 +150,39 @@ BAD_LOG: dict[str, tuple[list[str], str]] = {  # name: (arguments after --as, me
     "bad json": (["--json", "{not json", "phase"], "not valid JSON"),
     "missing text": (["note", "fact"], "text: is required"),
     "stray word": (["phase", "closing", "extra"], '"extra": expected key=value'),
-    "not on the team": (["phase", "closing"], 'by: "Kim" is not on the team'),
+    "not on the team": (["phase", "closing"], 'by: "Kim" is not on the team (the team: Dana '
+                                              'Whitfield, Sam Ortiz, Oli Park, Priya Raman)'),
+    "issues listed": (["offer", "them", "prise=1"], 'terms.prise: "prise" is not an issue of this '
+                      "negotiation (the issues: price, payment, term, volume, rebate, otif)"),
+    "negative price": (["offer", "them", "price=-3.2"], f"terms.price: -3.2 is out of range {RANGE}"),
+    "zero price": (["offer", "them", "price=0"], f"terms.price: 0 is out of range {RANGE}"),
+    "1e30": (["offer", "them", "price=1e30"], f"terms.price: 1E+30 is out of range {RANGE}"),
+    "1e999": (["offer", "them", "price=1e999"], f"terms.price: 1E+999 is out of range {RANGE}"),
+    "1e-999": (["offer", "them", "price=1e-999"],
+               f"terms.price: 1E-999 has more than 6 decimals {RANGE}"),
+    "1e999999999": (["offer", "them", "price=1e999999999"],
+                    f"terms.price: 1E+999999999 is out of range {RANGE}"),
+    "infinity": (["offer", "them", "price=Infinity"], '"Infinity" is not a finite number'),
+    "request past any range": (["approval_request", "price", "1e30"], "value: 1E+30 is out of "
+                               "range"),
+    "before the negotiation": (["--at", "2020-01-01T00:00:00Z", "phase", "closing"],
+                               "at: 2020-01-01T00:00:00Z is before this negotiation's first act "
+                               "(2027-01-14T09:00:00Z)"),
+    "far in the future": (["--at", "2999-01-01T00:00:00Z", "phase", "closing"],
+                          "at: 2999-01-01T00:00:00Z is more than a day ahead of now"),
+    "year 1 with an offset": (["--at", "0001-01-01T00:00:00+01:00", "phase", "closing"],
+                              "is outside the years 1900–2999 that Caucus accepts"),
+    "after the final agreement": (["offer", "them", "price=0.85"], "the negotiation closed with "
+                                  "the final agreement a23 (meeting 1); start a new meeting"),
+    "past the limits": (["--new-meeting", "offer", "us", "price=0.95"],
+                        "not logged: Unit price: 0.95 EUR/box is past the walk-away 0.90 "
+                        "EUR/box; Unit price: 0.95 EUR/box is past Dana Whitfield's authority "
+                        "of 0.86 EUR/box\ncaucus: to log it knowingly, add --past-limit"),
+    "escape in a note": (["reaction", "flinch", "note=\x1b[31mred"],
+                         "note: holds an escape character (U+001B) at character 1"),
+    "note of 100 KB": (["note", "fact", "x" * 100_000],
+                       "text: is 100,000 characters long; the limit is 4,000"),
+    "json not an object": (["--json", "[1]", "phase"], "--json: expected an object"),
 }
 
 
@@ -180,6 +213,7 @@ def bad_logs(populated) -> dict[str, Any]:
 def test_bad_log_input_exits_2_naming_the_field(bad_logs, name):
     result = bad_logs["results"][name]
     assert "Traceback" not in result.stderr, result.stderr
+    assert "\x1b" not in result.stderr  # what was typed is never echoed raw
     assert result.returncode == 2, result
     assert BAD_LOG[name][1] in result.stderr
     assert result.stdout == ""
@@ -358,10 +392,29 @@ BROKEN: dict[str, tuple[Any, str]] = {  # name: (change to the example, message)
                  'team[1].role: "cfo" is not one of lead, sme, observer, approver'),
     "missing team": (lambda d: d.pop("team"), "team: is required"),
     "not an object": (lambda d: None, "a scenario is a JSON object"),
+    "no issues": (lambda d: d.pop("issues"), "issues: is required"),
+    "an id that is a list": (_act_set("a15", request=["a14"]),
+                             "meetings[0].acts[14].request: a list is not a non-empty text"),
+    "an id that is an object": (_act_set("a6", about={"id": "a5"}),
+                                "meetings[0].acts[5].about: an object is not a non-empty text"),
+    "lone surrogate in a name": (lambda d: d["team"][1].update(name="Sam \ud800"),
+                                 "team[1].name: holds a lone surrogate (U+D800) at character 5"),
+    "year 9999 with an offset": (_act_set("a3", at="9999-12-31T23:30:00-01:00"),
+                                 "meetings[0].acts[2].at: \"9999-12-31T23:30:00-01:00\" is "
+                                 "outside the years 1900–2999"),
+    "title of 200 KB": (lambda d: d["negotiation"].update(title="t" * 200_000),
+                        "negotiation.title: is 200,000 characters long; the limit is 200"),
+    "escapes in the title": (lambda d: d["negotiation"].update(title="\x1b[2J\x1b[31mX"),
+                             "negotiation.title: holds an escape character (U+001B)"),
+    "price of -3.2": (_act_set("a2", terms={"price": "-3.2"}),
+                      "meetings[0].acts[1].terms.price: -3.2 is out of range for Unit price"),
 }
 TEXT_BROKEN = {
     "truncated JSON": (lambda text: text[: len(text) // 2], "not valid JSON"),
     "a list, not an object": (lambda text: "[" + text + "]", "a scenario is a JSON object"),
+    "nested 1,000 deep": (lambda text: text.replace('"batna": {', '"deep": ' + "[" * 1000
+                                                    + "]" * 1000 + ', "batna": {', 1),
+                          "nested too deeply (a scenario needs at most 16 levels)"),
 }
 
 

@@ -575,3 +575,87 @@ def test_the_demo_coaches_a_few_slips_amid_good_practice(demo):
     final = result["issues"]["price"]
     assert final["agreed"] == "3.30"
     assert all(row["asks"] for row in result["ledger"] if row["act"] != "a24")
+
+
+# --- what used to crash the importer: each refused at its path, nothing written ------------------
+
+
+def refused_import(ws: Workspace, data: Any) -> dict[str, str]:
+    """The problems (path → message) of an import that must be refused, nothing written."""
+    before = ws.last_seq()
+    with pytest.raises(InvalidInput) as excinfo, ws.unit(auto_ids=False) as u:
+        scenario.import_scenario(u, data)
+    assert ws.last_seq() == before and not ws.negotiations()
+    return {p.path: p.message for p in excinfo.value.problems}
+
+
+def test_a_missing_issues_list_is_named_not_a_key_error(ws, example):
+    del example["issues"]
+    assert refused_import(ws, example)["issues"] == "is required"
+
+
+@pytest.mark.parametrize("bad", [["a1"], {"id": "a1"}])
+def test_a_list_or_object_where_an_id_belongs_is_named(ws, example, bad):
+    for act_id, key in (("a15", "request"), ("a6", "about")):
+        act_of(example, act_id)[key] = copy.deepcopy(bad)
+    act_of(example, "a3")["id"] = copy.deepcopy(bad)
+    problems = refused_import(ws, example)
+    assert {f"{act_path(example, 'a15')}.request", f"{act_path(example, 'a6')}.about"} <= set(
+        problems)
+    assert any(p.endswith(".id") for p in problems)
+
+
+def test_a_lone_surrogate_in_a_name_is_refused_before_it_reaches_the_journal(ws, example):
+    example["team"][1]["name"] = "Sam \ud800rtiz"
+    assert "lone surrogate (U+D800)" in refused_import(ws, example)["team[1].name"]
+    example["negotiation"]["supplier"] = "North\udfffbox"
+    assert "lone surrogate (U+DFFF)" in refused_import(ws, example)["negotiation.supplier"]
+
+
+def test_json_nested_a_thousand_deep_is_refused_not_a_recursion_error():
+    for depth in (1000, 100):
+        text = '{"format": "caucus-scenario/1", "note": ' + "[" * depth + "]" * depth + "}"
+        with pytest.raises(InvalidInput, match="nested too deeply"):
+            scenario.loads(text)
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:30:00-01:00"])
+def test_years_python_cannot_shift_are_refused_at_their_path(ws, example, moment):
+    act_of(example, "a2")["at"] = moment
+    problem = refused_import(ws, example)[f"{act_path(example, 'a2')}.at"]
+    assert "outside the years 1900–2999" in problem
+    example["meetings"][0]["started"] = moment
+    assert "outside the years 1900–2999" in refused_import(ws, example)["meetings[0].started"]
+
+
+def test_a_title_of_200_kb_is_refused_with_its_limit_and_no_pdf_is_ever_made(ws, example):
+    example["leverage"]["ours"][0] = "l" * 501
+    problems = refused_import(ws, example)
+    assert problems["leverage.ours[0]"] == "is 501 characters long; the limit is 500"
+    example["negotiation"]["title"] = "t" * 200_000
+    problems = refused_import(ws, example)
+    assert problems["negotiation.title"] == "is 200,000 characters long; the limit is 200"
+
+
+def test_ansi_escapes_in_a_title_are_refused(ws, example):
+    example["negotiation"]["title"] = "\x1b[2J\x1b[31mPWNED"
+    assert "escape character (U+001B) at character 1" in refused_import(
+        ws, example)["negotiation.title"]
+
+
+def test_an_empty_optional_note_imports_as_absent(ws, example):
+    act_of(example, "a6")["note"] = ""
+    act_of(example, "a15")["note"] = ""
+    with ws.unit(auto_ids=False) as u:
+        n = scenario.import_scenario(u, example)
+    acts = {a.id: a for a in ws.acts(n)}
+    assert "note" not in acts["a6"].payload and "note" not in acts["a15"].payload
+
+
+def test_an_offer_past_our_limits_in_a_record_is_taken_as_it_stands(ws, example):
+    """A scenario says what happened: its own times, and offers past a limit (an alert then)."""
+    act_of(example, "a11")["terms"]["price"] = "0.95"  # ours, past walk-away and authority
+    with ws.unit(auto_ids=False) as u:
+        n = scenario.import_scenario(u, example)
+    assert {a.id: a for a in ws.acts(n)}["a11"].payload["terms"]["price"] == "0.95"
+    assert not [a for a in ws.acts(n) if a.kind == "approval_request" and a.id != "a14"]
