@@ -154,7 +154,8 @@ BAD_LOG: dict[str, tuple[list[str], str]] = {  # name: (arguments after --as, me
                                               'Whitfield, Sam Ortiz, Oli Park, Priya Raman)'),
     "issues listed": (["offer", "them", "prise=1"], 'terms.prise: "prise" is not an issue of this '
                       "negotiation (the issues: price, payment, term, volume, rebate, otif)"),
-    "negative price": (["offer", "them", "price=-3.2"], f"terms.price: -3.2 is out of range {RANGE}"),
+    "negative price": (["offer", "them", "price=-3.2"],
+                       f"terms.price: -3.2 is out of range {RANGE}"),
     "zero price": (["offer", "them", "price=0"], f"terms.price: 0 is out of range {RANGE}"),
     "1e30": (["offer", "them", "price=1e30"], f"terms.price: 1E+30 is out of range {RANGE}"),
     "1e999": (["offer", "them", "price=1e999"], f"terms.price: 1E+999 is out of range {RANGE}"),

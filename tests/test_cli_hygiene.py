@@ -81,7 +81,7 @@ def test_each_kind_of_outcome_has_its_exit_code(held, tmp_path):
     assert cli("list", "--no-such-option").returncode == 2  # argparse's own refusals too
 
 
-# --- choices, duplicates, the phrase ---------------------------------------------------------------
+# --- choices, duplicates, the phrase ----------------------------------------------------------
 
 
 def test_a_duplicate_title_is_refused_and_the_ids_listed(held):
@@ -145,13 +145,12 @@ def test_no_python_repr_in_the_timeline_or_the_alerts(held):
 
 
 def test_control_characters_stored_by_another_tool_are_printed_escaped(held):
-    with Workspace(held) as ws:
-        with ws.store.write() as conn:
-            conn.exec_driver_sql("UPDATE negotiation SET title = ? WHERE id = 1",
-                                 ("\x1b[2J\x1b[31mPWNED\u202e",))
-            journal.append(conn, ws.store.codec, negotiation=1, meeting=1, act_id="x1",
-                           kind="note", by="Sam Ortiz", role="sme", at=datetime.now(UTC),
-                           payload={"topic": "fact", "text": "bell\x07 and \x9b"})
+    with Workspace(held) as ws, ws.store.write() as conn:
+        conn.exec_driver_sql("UPDATE negotiation SET title = ? WHERE id = 1",
+                             ("\x1b[2J\x1b[31mPWNED\u202e",))
+        journal.append(conn, ws.store.codec, negotiation=1, meeting=1, act_id="x1",
+                       kind="note", by="Sam Ortiz", role="sme", at=datetime.now(UTC),
+                       payload={"topic": "fact", "text": "bell\x07 and \x9b"})
     for command in ("list", "timeline"):
         result = cli(command, workspace=held)
         assert result.returncode == 0, result.stderr
