@@ -216,3 +216,22 @@ def test_scenario_md_holds_both_contracts_and_the_readme_links_it():
 def test_the_help_examples_of_log_still_parse():
     assert Path(EXAMPLE).exists()
     assert "--past-limit" in cli("log", "--help").stdout
+
+
+def test_past_limit_logs_the_offer_and_its_request_in_one_transaction(held):
+    result = cli("log", "--as", "Dana Whitfield", "offer", "us", "price=0.95", workspace=held)
+    assert result.returncode == 2  # the negotiation is closed by its final agreement a23
+    args = ["log", "--as", "Dana Whitfield", "--new-meeting", "offer", "us", "price=0.95"]
+    refused = cli(*args, workspace=held)
+    assert refused.returncode == 2 and "add --past-limit" in refused.stderr
+    before = json.loads(cli("timeline", "--json", workspace=held).stdout)
+    assert before[-1]["kind"] == "meeting_end"  # neither the meeting nor the offer was written
+    logged = cli(*args, "--past-limit", workspace=held)
+    assert logged.returncode == 0, logged.stderr
+    assert logged.stdout.splitlines() == ["logged a25 (seq 49)",
+                                          "filed approval request a26 (seq 50) for price"]
+    rows = json.loads(cli("timeline", "--json", workspace=held).stdout)[len(before):]
+    assert [(r["kind"], r.get("id")) for r in rows] == [
+        ("meeting_start", None), ("offer", "a25"), ("approval_request", "a26")]
+    assert (rows[2]["issue"], rows[2]["value"]) == ("price", "0.95")
+    assert "walk-away and Dana Whitfield's authority" in rows[2]["note"]
