@@ -186,6 +186,18 @@ def test_cancel_keeps_the_text_and_logs_nothing(qtbot, panel):
     assert len(panel.session.acts) == before
 
 
+def test_enter_pressed_again_by_reflex_cancels_and_logs_nothing(qtbot, panel):
+    before = len(panel.session.acts)
+    type_line(qtbot, panel, "us price 0.88")
+    qtbot.waitUntil(lambda: panel.authority_dialog is not None
+                    and panel.authority_dialog.isVisible())
+    assert panel.authority_dialog.cancel_button.isDefault()
+    qtbot.keyClick(panel.authority_dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.authority_dialog is None)
+    assert panel.entry.line.text() == "us price 0.88"
+    assert len(panel.session.acts) == before
+
+
 def test_past_walk_away_alone_can_be_logged_anyway(qtbot, panel):
     type_line(qtbot, panel, "us volume 95 ask price 0.84")  # no limit of Dana on volume
     qtbot.waitUntil(lambda: panel.authority_dialog is not None)

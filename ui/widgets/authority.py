@@ -160,7 +160,8 @@ class AuthorityDialog(QDialog):
             row.addWidget(button)
         self.request_button.setVisible(can_request)
         self.log_button.setVisible(not can_request)
-        (self.request_button if can_request else self.cancel_button).setDefault(True)
+        # Enter pressed again by reflex must not log past a limit: the safe answer is the default
+        self.cancel_button.setDefault(True)
         box.addLayout(row)
 
     def set_lines(self, lines: list[str]) -> None:
