@@ -270,8 +270,10 @@ def _ask_phrase() -> str:
 
 
 def emit(data: Any) -> None:
-    """Print JSON to stdout."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
+    """Print JSON to stdout; a control or direction character a workspace holds is written as
+    its ``\\u`` escape (the same JSON), never raw."""
+    sys.stdout.write(printable(json.dumps(data, ensure_ascii=False, indent=2,
+                                          default=_json_default), lines=True))
     sys.stdout.write("\n")
 
 
@@ -383,7 +385,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         emit(result)
     else:
         for alert in result.get("alerts", []):
-            print(printable(f"[{alert['kind']}] {alert.get('act')}: {alert.get('message')}"))
+            act = "preparation" if alert.get("act") is None else alert["act"]
+            print(printable(f"[{alert['kind']}] {act}: {alert.get('message')}"))
     return 0
 
 
@@ -528,7 +531,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with open_workspace(args, read_only=True) as ws:
         problems = verify(ws)
     for problem in problems:
-        print(f"caucus: {problem}", file=sys.stderr)
+        print(f"caucus: {printable(str(problem))}", file=sys.stderr)
     if not problems:
         print("ok: file and journal are intact")
     return 1 if problems else 0

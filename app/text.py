@@ -63,9 +63,14 @@ def _name(char: str) -> str:
     return "a control character"
 
 
-def printable(text: str) -> str:
-    """``text`` with every control character, surrogate and bidi control shown as an escape."""
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def printable(text: str, lines: bool = False) -> str:
+    """``text`` with every control character, surrogate and bidi control shown as an escape;
+    with ``lines``, line breaks stay (text made of lines, such as indented JSON)."""
+    def escaped(match: re.Match) -> str:
+        char = match.group()
+        return char if lines and char == "\n" else f"\\u{ord(char):04x}"
+
+    return _UNPRINTABLE.sub(escaped, text)
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from app.journal import SIGNED, content, head_value
+from app.numbers import show_value
 from app.workspace import Workspace
 
 
@@ -39,7 +40,8 @@ def _continuity(rows: list, negotiations: set[int]) -> list[str]:
             continue
         known = ids.setdefault(negotiation, set())
         if kind == "retract" and data.get("act") not in known:
-            problems.append(f"journal: act {seq} withdraws {data.get('act')!r}, not logged before")
+            problems.append(f"journal: act {seq} withdraws {show_value(data.get('act'))}, not "
+                            f"logged before")
         if act_id is not None:
             known.add(act_id)
     return problems
