@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from app.domain import Issue
 from app.numbers import NotANumber, parse_decimal
+from app.ranges import issue_value_problem
 
 SIDE_WORDS = {
     "us": "us", "we": "us", "our": "us", "ours": "us", "u": "us",
@@ -53,6 +54,7 @@ class Vocabulary:
     """The words that name the issues of one negotiation: keys, labels and unique prefixes."""
 
     def __init__(self, issues: dict[str, Issue]):
+        self.issues = issues
         self.keys = list(issues)
         self.words: dict[str, str] = {}
         for key, issue in issues.items():
@@ -113,6 +115,9 @@ def parse(text: str, vocab: Vocabulary) -> QuickOffer:
             raise QuickEntryError(f"{key} needs a value", start, end)
         value_word, vstart, vend = tokens[i + 1]
         target[key] = _value(value_word, vstart, vend, key)
+        problem = issue_value_problem(vocab.issues[key], target[key])  # the services' own rule
+        if problem is not None:
+            raise QuickEntryError(f"{key}: {problem}", vstart, vend)
         i += 2
     if not offer.terms:
         raise QuickEntryError("name at least one issue and its value", len(text), len(text))

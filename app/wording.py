@@ -28,9 +28,12 @@ def fmt(value: Decimal | str | None, unit: str | None = None, currency: str | No
     if value is None:
         return "—"
     try:
-        text = format(Decimal(str(value)), "f") if len(str(value)) <= 100 else None
+        number = Decimal(str(value)) if len(str(value)) <= 100 else None
     except (InvalidOperation, ValueError):
-        text = None
+        number = None
+    # written out in full only where that is short: 1E+999999999 stays as it is
+    sane = number is not None and number.is_finite() and abs(number.adjusted()) <= 30
+    text = format(number, "f") if sane else None
     if text is None:
         return printable(str(value)[:40])
     if unit:

@@ -114,6 +114,17 @@ def test_bad_word_is_marked_and_the_text_kept(qtbot, panel):
     assert panel.entry.line.property("invalid") is False
 
 
+def test_an_absurd_value_is_marked_in_the_line_by_the_services_rule(qtbot, panel):
+    before = len(panel.session.acts)
+    type_line(qtbot, panel, "them price 1e999999999")
+    assert panel.entry.line.text() == "them price 1e999999999"
+    assert panel.entry.line.property("invalid") is True
+    assert "out of range for Unit price: give a value above 0 and up to 100 EUR/box" in \
+        panel.entry.note.text()
+    assert (panel.entry.error.start, panel.entry.error.end) == (11, 22)
+    assert len(panel.session.acts) == before
+
+
 def test_tab_completes_issue_words(qtbot, panel):
     type_line(qtbot, panel, "them pr", enter=False)
     assert panel.entry.candidates() == ["price"]
