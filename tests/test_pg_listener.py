@@ -132,3 +132,18 @@ def test_close_releases_the_thread_and_the_descriptor(pg_db):
     assert listener.state.phase == "closed"
     with pytest.raises(OSError):
         select.select([fd], [], [], 0)
+
+
+def test_a_qsocketnotifier_on_the_descriptor_wakes_the_console(qtbot, pg_db, writer):
+    from PySide6.QtCore import QSocketNotifier
+
+    with listener_for(pg_db) as listener:
+        next_news(listener, lambda n: n.catch_up)
+        notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read)
+        try:
+            with qtbot.waitSignal(notifier.activated, timeout=int(WAIT_S * 1000)):
+                pg_standin.append(writer, "offer")
+            assert listener.take().notified == 1
+        finally:
+            notifier.setEnabled(False)
+            notifier.deleteLater()
