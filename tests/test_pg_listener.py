@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pg_standin
 import psycopg
 import pytest
-from listen_helpers import HELD, WAIT_S, Reader, listener_for, next_news
+from listen_helpers import HELD, QUICK, WAIT_S, Reader, listener_for, next_news
 
-from app.pg.listener import Backoff, LinkState
+from app.pg.listener import Backoff, LinkState, Listener
 
 pytestmark = pytest.mark.server
 @pytest.fixture
@@ -147,3 +147,24 @@ def test_a_qsocketnotifier_on_the_descriptor_wakes_the_console(qtbot, pg_db, wri
         finally:
             notifier.setEnabled(False)
             notifier.deleteLater()
+
+
+def test_a_bug_in_connecting_stops_the_listener_visibly_instead_of_spinning(caplog):
+    def broken():
+        raise RuntimeError("not a network problem")
+
+    with Listener(broken, backoff=QUICK) as listener:
+        news = next_news(listener, lambda n: n.state.phase == "closed")
+    assert news.state.describe() == "closed (RuntimeError: not a network problem)"
+    assert "the server listener stopped" in caplog.text
+
+
+def test_an_unreachable_server_is_retried_with_the_reason_shown(pg_db):
+    from dataclasses import replace
+
+    nowhere = replace(pg_db, port=1)
+    with listener_for(nowhere) as listener:
+        news = next_news(listener, lambda n: n.state.attempts >= 3)
+    assert news.state.phase == "connecting" and not news.catch_up
+    assert news.state.describe().startswith("connecting since 0 s (")
+    assert "cannot connect" in news.state.error

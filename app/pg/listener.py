@@ -13,6 +13,7 @@ to have arrived. Waiting costs no polling: ``fileno()`` becomes readable when th
 from __future__ import annotations
 
 import contextlib
+import logging
 import random
 import select
 import selectors
@@ -29,6 +30,7 @@ from app.errors import CaucusError
 if TYPE_CHECKING:
     import psycopg
 
+log = logging.getLogger(__name__)
 CHANNEL = "caucus_journal"
 #: TCP keepalives on the listening connection, so that a silently dead network is noticed in
 #: about 10 s even though the connection only ever reads.
@@ -76,8 +78,9 @@ class LinkState:
 
     def describe(self, now: float | None = None) -> str:
         """Said to a person: "connected", "reconnecting since 12 s (connection refused)"."""
-        if self.phase in ("connected", "closed") or (self.phase == "connecting"
-                                                      and not self.attempts):
+        if self.phase == "closed":
+            return f"closed ({self.error})" if self.error else "closed"
+        if self.phase == "connected" or (self.phase == "connecting" and not self.attempts):
             return self.phase
         elapsed = (time.monotonic() if now is None else now) - self.since
         text = f"{self.phase} since {_elapsed(elapsed, self.since_wall)}"
@@ -203,6 +206,13 @@ class Listener:
     # --- the background thread -------------------------------------------------------------------
 
     def _run(self) -> None:
+        try:
+            self._reconnecting()
+        except Exception as exc:  # a bug, not the network: say so and stop, never spin on it
+            log.exception("the server listener stopped")
+            self._post(state=LinkState.begin("closed", error=f"{type(exc).__name__}: {exc}"))
+
+    def _reconnecting(self) -> None:
         import psycopg
 
         failures = 0
