@@ -17,7 +17,8 @@ import platformdirs
 
 from app.text import printable, shorten
 
-LOGGER = logging.getLogger("caucus")
+#: The core's loggers (``app.*``, e.g. the server listener's) all reach the file once installed.
+LOGGER = logging.getLogger("app")
 LOG_BYTES = 1_000_000  # per file; three old files are kept beside it
 LOG_BACKUPS = 3
 
@@ -27,8 +28,9 @@ def log_path() -> Path:
     return Path(platformdirs.user_data_dir("Caucus", appauthor=False)) / "logs" / "caucus.log"
 
 
-def _handler() -> logging.Handler:
-    """The file handler, made on first use (the folder too); reused while the path stands."""
+def install() -> logging.Handler:
+    """The file handler on the core's loggers, made on first use (the folder too) and reused
+    while the path stands. The console installs it at start; the CLI when a bug happens."""
     path = log_path()
     for handler in LOGGER.handlers:
         if getattr(handler, "baseFilename", None) == str(path):
@@ -39,8 +41,8 @@ def _handler() -> logging.Handler:
     handler.setFormatter(logging.Formatter(
         "%(asctime)s pid %(process)d %(levelname)s %(name)s: %(message)s"))
     LOGGER.addHandler(handler)
-    LOGGER.setLevel(logging.INFO)
-    LOGGER.propagate = False
+    if LOGGER.level == logging.NOTSET or LOGGER.level > logging.INFO:
+        LOGGER.setLevel(logging.INFO)
     return handler
 
 
@@ -53,7 +55,7 @@ def unexpected(exc: BaseException, where: str) -> str:
     """
     what = f"{type(exc).__name__}: {printable(shorten(str(exc), 120))}"
     try:
-        handler = _handler()
+        handler = install()
         LOGGER.error("unexpected error in %s (pid %d)", where, os.getpid(),
                      exc_info=(type(exc), exc, exc.__traceback__))
         handler.flush()

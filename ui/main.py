@@ -4,6 +4,7 @@ the smoke test."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import scenario
 from app.errors import CaucusError
+from app.logs import install as install_log
 from app.logs import unexpected
 from app.resources import resource
 from app.workspace import Workspace, default_path
@@ -56,6 +58,9 @@ def run_gui(args: argparse.Namespace) -> int:
 def install_excepthook() -> None:
     """A bug in a slot of the console is logged with its traceback (``app.logs``) and said in one
     line, in the status bar of the window in front (and on stderr); the console goes on."""
+
+    with contextlib.suppress(OSError):  # the core's own warnings and errors go there too
+        install_log()
 
     def hook(kind, exc, tb) -> None:
         if issubclass(kind, KeyboardInterrupt):
