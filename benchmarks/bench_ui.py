@@ -244,7 +244,7 @@ def run_idle(args: argparse.Namespace) -> int:
         result.update(cpu_s=cpu, wall_s=wall, cpu_pct=100 * cpu / wall)
         app.quit()
 
-    QTimer.singleShot(2000, begin)  # opening, the first read and the first paint are not idle
+    QTimer.singleShot(3000, begin)  # opening, the first read and the first paint are not idle
     app.exec()
     print(json.dumps(result), flush=True)
     return 0

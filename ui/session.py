@@ -72,6 +72,9 @@ class Session(QObject):
         self.presence = Presence(workspace.store, member, role, negotiation)
         self.waker = Waker(self.feed.wake_source(), self)
         self._chased = 0  # look-agains done since the last wake
+        # the events of one commit (its writes, the store's stamp) often come in one batch: one
+        # look after the batch, not one per event
+        self._wake_timer = QTimer(self, singleShot=True, interval=0, timeout=self._look)
         self._chase_timer = QTimer(self, singleShot=True, timeout=self._chase)
         self._poll_timer = QTimer(self, interval=poll_ms, timeout=self.poll)
         self._beat_timer = QTimer(self, interval=int(HEARTBEAT_S * 1000), timeout=self._beat)
@@ -95,6 +98,7 @@ class Session(QObject):
             return
         self._closed = True
         self._poll_timer.stop()
+        self._wake_timer.stop()
         self._chase_timer.stop()
         self._beat_timer.stop()
         self.waker.close()
@@ -138,7 +142,12 @@ class Session(QObject):
         return bool(new)
 
     def _woken(self) -> None:
-        """The wake source stirred: look now, and again shortly if nothing was there yet."""
+        """The wake source stirred: look once the events at hand are through."""
+        if not self._wake_timer.isActive():
+            self._wake_timer.start()
+
+    def _look(self) -> None:
+        """Look now, and again shortly if nothing was there yet."""
         if self.poll():
             self._chase_timer.stop()
         else:

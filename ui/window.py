@@ -331,7 +331,9 @@ class Header(QWidget):
         row.addWidget(self.people)
         row.addWidget(self.room_safe)
         self.phase.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._tick = QTimer(self, interval=1000, timeout=self.refresh)
+        self._started: datetime | None = None  # the meeting in progress, for the clock's tick
+        # the tick only moves the clock: what it shows beside changes with acts (refresh)
+        self._tick = QTimer(self, interval=1000, timeout=self._show_clock)
         self._tick.start()
         session.acts_added.connect(self.refresh)
         session.presence_changed.connect(self._people)
@@ -342,14 +344,18 @@ class Header(QWidget):
         prep = self.session.prep
         self.title.setText(f"{prep.title}  ·  {prep.supplier}")
         current = prep.current_meeting()
-        if current is None:
-            self.meeting.setText("no meeting in progress")
-            self.clock.setText("")
-        else:
-            self.meeting.setText(current.title)
-            elapsed = int((datetime.now(UTC) - current.started).total_seconds())
-            self.clock.setText(_clock(max(elapsed, 0)))
+        self._started = current.started if current is not None else None
+        self.meeting.setText(current.title if current is not None else "no meeting in progress")
+        self._show_clock()
         self.phase.setCurrentText(self._phase())
+
+    def _show_clock(self) -> None:
+        """The time since the meeting in progress started (nothing between meetings)."""
+        if self._started is None:
+            self.clock.setText("")
+            return
+        elapsed = int((datetime.now(UTC) - self._started).total_seconds())
+        self.clock.setText(_clock(max(elapsed, 0)))
 
     def _phase(self) -> str:
         """The phase of the meeting in progress ("—" until one is set, and between meetings)."""
