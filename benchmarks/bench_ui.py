@@ -256,8 +256,10 @@ def run_idle(args: argparse.Namespace) -> int:
 def bench_sync(folder: Path, count: int) -> dict[str, list[float]]:
     """Commit here -> the other console's model / the raw floor, writes alternating."""
     rng = random.Random(7)
-    ws, n = make_workspace(folder / "sync.caucus", acts=200)
-    raw_path = folder / "raw.sqlite"
+    (folder / "console").mkdir()
+    (folder / "floor").mkdir()  # each in its folder: a folder's watch sees what happens in it
+    ws, n = make_workspace(folder / "console" / "sync.caucus", acts=200)
+    raw_path = folder / "floor" / "raw.sqlite"
     raw = sqlite3.connect(raw_path, isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=NORMAL")

@@ -10,6 +10,7 @@ and read from it; they never touch SQL or business rules.
 from __future__ import annotations
 
 import contextlib
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -29,6 +30,8 @@ POLL_MS = 1000
 #: After a wake that found nothing new, look again this much later (ms, in turn): a commit's last
 #: write to the -wal file comes a moment before SQLite makes the commit visible to readers.
 CHASE_MS = (1, 3, 10)
+#: Events this soon after a look that found acts trail that commit: no chase for them.
+TRAIL_S = 0.005
 
 
 class Session(QObject):
@@ -72,9 +75,7 @@ class Session(QObject):
         self.presence = Presence(workspace.store, member, role, negotiation)
         self.waker = Waker(self.feed.wake_source(), self)
         self._chased = 0  # look-agains done since the last wake
-        # the events of one commit (its writes, the store's stamp) often come in one batch: one
-        # look after the batch, not one per event
-        self._wake_timer = QTimer(self, singleShot=True, interval=0, timeout=self._look)
+        self._found_at = 0.0  # time.monotonic() of the last look that found acts
         self._chase_timer = QTimer(self, singleShot=True, timeout=self._chase)
         self._poll_timer = QTimer(self, interval=poll_ms, timeout=self.poll)
         self._beat_timer = QTimer(self, interval=int(HEARTBEAT_S * 1000), timeout=self._beat)
@@ -98,7 +99,6 @@ class Session(QObject):
             return
         self._closed = True
         self._poll_timer.stop()
-        self._wake_timer.stop()
         self._chase_timer.stop()
         self._beat_timer.stop()
         self.waker.close()
@@ -142,15 +142,13 @@ class Session(QObject):
         return bool(new)
 
     def _woken(self) -> None:
-        """The wake source stirred: look once the events at hand are through."""
-        if not self._wake_timer.isActive():
-            self._wake_timer.start()
-
-    def _look(self) -> None:
-        """Look now, and again shortly if nothing was there yet."""
+        """The wake source stirred: look now, and again shortly if nothing was there yet (but
+        not for the events that trail a commit just taken in: its writes, the store's stamp)."""
         if self.poll():
             self._chase_timer.stop()
-        else:
+            self._found_at = time.monotonic()
+        elif not self._chase_timer.isActive() and \
+                time.monotonic() - self._found_at > TRAIL_S:
             self._chased = 0
             self._chase_timer.start(CHASE_MS[0])
 

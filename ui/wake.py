@@ -31,7 +31,9 @@ class Waker(QObject):
             self.watcher = QFileSystemWatcher(self)
             self.watcher.addPaths([f for f in source.folders if os.path.isdir(f)])
             self._watch_files()
-            self.watcher.fileChanged.connect(self._file_changed)
+            # a write: straight on, signal to signal (no Python on the way); a file removed or
+            # replaced leaves the watch, and its folder's event takes it up again once back
+            self.watcher.fileChanged.connect(self.woken)
             self.watcher.directoryChanged.connect(self._folder_changed)
         elif isinstance(source, SocketWake):
             self.notifier = QSocketNotifier(source.fileno, QSocketNotifier.Type.Read, self)
@@ -60,10 +62,6 @@ class Waker(QObject):
         missing = [f for f in self.source.files if f not in watched and os.path.exists(f)]
         if missing:
             self.watcher.addPaths(missing)
-
-    def _file_changed(self, _path: str) -> None:
-        self._watch_files()  # a file removed or replaced is no longer watched: take it up again
-        self.woken.emit()
 
     def _folder_changed(self, _path: str) -> None:
         self._watch_files()
