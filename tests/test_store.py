@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -302,6 +303,54 @@ def test_a_read_only_workspace_refuses_to_log_with_a_clear_message(read_only_wor
     result = read_only_workspace.run("log", "--as", "Dana Whitfield", "phase", "closing")
     assert result.returncode == 1
     assert re.search(r"cannot be written|read-only|not writable", result.stderr), result.stderr
+
+
+def _with_acts_in_the_wal(folder: Path) -> tuple[Path, int]:
+    """A workspace in ``folder`` whose last acts are committed in its -wal, with no -shm beside
+    it (as a copy of a live workspace leaves it); the number of acts it holds."""
+    live = Path(tempfile.mkdtemp(prefix="caucus-live-")) / "ro.caucus"
+    n = make_workspace(live)
+    with Workspace(live) as ws:
+        for tag in ("silence", "interest", "flinch"):
+            ws.log(n, "Oli Park", "reaction", {"tag": tag})
+        total = ws.last_seq()
+        wal = live.with_name(live.name + "-wal")
+        assert wal.stat().st_size > 0
+        shutil.copy(live, folder / live.name)
+        shutil.copy(wal, folder / wal.name)
+    shutil.rmtree(live.parent)
+    return folder / live.name, total
+
+
+def test_a_read_only_folder_with_a_wal_and_no_shm_reads_every_committed_act(tmp_path):
+    """Never ``immutable=1`` beside a -wal: it would drop the acts the -wal holds."""
+    if not hasattr(os, "geteuid"):
+        pytest.skip("POSIX permissions are needed for this check")
+    folder = Path(tempfile.mkdtemp(prefix="caucus-ro-wal-"))
+    try:
+        path, total = _with_acts_in_the_wal(folder)
+        if os.geteuid() == 0:
+            found = _nobody_python()
+            if isinstance(found, str):
+                pytest.skip(found)
+            python, env = found
+            folder.chmod(0o755)
+            case = ReadOnlyCase(path=path, python=python, env=env, preexec=_drop_privileges)
+        else:
+            folder.chmod(0o555)
+            case = ReadOnlyCase(path=path, python=sys.executable, env={**os.environ},
+                                preexec=None)
+        before = sorted((p.name, digest(p)) for p in folder.iterdir())
+        timeline = case.run("timeline", "--json")
+        assert timeline.returncode == 0, timeline.stderr
+        assert [row["seq"] for row in json.loads(timeline.stdout)] == list(range(1, total + 1))
+        checked = case.run("verify")
+        assert "Traceback" not in checked.stderr
+        assert "intact" not in checked.stdout or f"{total} acts" in checked.stdout
+        assert sorted((p.name, digest(p)) for p in folder.iterdir()) == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
 
 
 def test_writing_through_a_read_only_store_is_refused(workspace_path):
