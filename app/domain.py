@@ -60,6 +60,7 @@ PREP_KINDS = (
     "meeting_start",
     "meeting_end",
     "debrief",
+    "enrol",
 )
 ALL_KINDS = MEETING_KINDS + PREP_KINDS
 
@@ -170,6 +171,7 @@ class Preparation:
     leverage: dict[str, list] = field(default_factory=dict)  # items: text or {text, weight}
     strategy: dict[str, str] = field(default_factory=dict)  # the lead's choice: approach, reason
     team: dict[str, Member] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # member -> enrolled public signing key
     authority: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     plan: dict[str, PlanEntry] = field(default_factory=dict)
     meetings: list[Meeting] = field(default_factory=list)

@@ -91,8 +91,13 @@ def _member(prep: Preparation, p: dict, act: Act) -> None:
 
 def _member_removed(prep: Preparation, p: dict, act: Act) -> None:
     prep.team.pop(p["name"], None)
+    prep.keys.pop(p["name"], None)
     for pair in [pair for pair in prep.authority if pair[0] == p["name"]]:
         del prep.authority[pair]
+
+
+def _enrol(prep: Preparation, p: dict, act: Act) -> None:
+    prep.keys[p["member"]] = p["public_key"]
 
 
 def _authority(prep: Preparation, p: dict, act: Act) -> None:
@@ -135,6 +140,7 @@ _HANDLERS: dict[str, Callable[[Preparation, dict, Act], None]] = {
     "leverage": _leverage,
     "member": _member,
     "member_removed": _member_removed,
+    "enrol": _enrol,
     "authority": _authority,
     "plan": _plan,
     "strategy": _strategy,

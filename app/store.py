@@ -7,7 +7,9 @@ loses an update to another process; read transactions are short so that no snaps
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import DBAPIError
 
-from app import errors
+from app import chain, errors
 from app.migrations import MIGRATIONS, SCHEMA_VERSION
 from app.seal import Codec
 
@@ -32,12 +34,20 @@ class Store:
     def __init__(self, path: str | os.PathLike, *, read_only: bool = False):
         self.path = Path(path).expanduser().absolute()
         self.read_only = read_only or _cannot_write(self.path)
+        self._copy: Path | None = None  # a private copy read instead (see _ro_uri)
+        self.identity: tuple[int, int] | None = None  # (device, inode) of the file opened
         with translate(self.path):
             _check_header(self.path, self.read_only)
             self.engine = self._make_engine()
             self._prepare()
-        self.workspace_id = self.meta("workspace_id")
-        self.codec = Codec(None, self.workspace_id)  # Workspace installs the keys once unlocked
+        stat = os.stat(self.path)
+        self.identity = (stat.st_dev, stat.st_ino)
+        with self.read() as conn:
+            facts = dict(conn.exec_driver_sql("SELECT key, value FROM meta").fetchall())
+        self.workspace_id = facts.get("workspace_id")
+        adopted = int(facts["adopted"]) if facts.get("adopted", "").isdigit() else 0
+        # Workspace installs the keys once unlocked
+        self.codec = Codec(None, self.workspace_id, adopted, chain.genesis(facts))
 
     def _make_engine(self):
         if self.read_only:
@@ -58,6 +68,7 @@ class Store:
         """A write transaction (``BEGIN IMMEDIATE``); commits on success, rolls back on error."""
         if self.read_only:
             raise errors.ReadOnlyWorkspace(self.path, "this workspace is open read-only")
+        self.check_file()
         with translate(self.path), self.engine.connect() as conn:
             conn = conn.execution_options(caucus_begin="IMMEDIATE")
             with conn.begin():
@@ -81,10 +92,36 @@ class Store:
             return conn
 
     def _ro_uri(self) -> str:
-        """Read-only URI; ``immutable`` when SQLite could not create its shared-memory file."""
+        """Read-only URI. Where SQLite cannot create its shared-memory file (a read-only folder
+        without one) it must not read the live file: ``immutable`` when there is no -wal; with a
+        -wal (``immutable`` would ignore the acts it holds), a private copy of both, read."""
+        if self._copy is not None:
+            return f"{self._copy}?mode=ro"
         shm = self.path.with_name(self.path.name + "-shm")
-        frozen = not os.access(self.path.parent, os.W_OK) and not shm.exists()
-        return f"{self.path}?mode=ro" + ("&immutable=1" if frozen else "")
+        wal = self.path.with_name(self.path.name + "-wal")
+        if os.access(self.path.parent, os.W_OK) or shm.exists():
+            return f"{self.path}?mode=ro"
+        if wal.exists() and wal.stat().st_size > 0:
+            self._copy = _private_copy(self.path, wal)
+            return f"{self._copy}?mode=ro"
+        return f"{self.path}?mode=ro&immutable=1"
+
+    def check_file(self) -> None:
+        """Raise ``WorkspaceGone`` when the file at ``path`` is no longer the one opened (deleted,
+        moved, or replaced by another file): writing on would be lost with the old file."""
+        if self.identity is None:
+            return  # still opening (creating, migrating)
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            raise errors.WorkspaceGone(
+                self.path, "was deleted or moved while Caucus had it open: nothing more is "
+                           "written to it. Restore the file (or its latest .bak copy) and open it "
+                           "again") from None
+        if self.identity is not None and (stat.st_dev, stat.st_ino) != self.identity:
+            raise errors.WorkspaceGone(
+                self.path, "was replaced by another file while Caucus had it open: nothing more "
+                           "is written to it. Open the workspace again to go on")
 
     def meta(self, key: str) -> str | None:
         """A value of the ``meta`` table."""
@@ -93,8 +130,10 @@ class Store:
         return row[0] if row else None
 
     def close(self) -> None:
-        """Release every pooled connection."""
+        """Release every pooled connection (and the private copy, if one was read)."""
         self.engine.dispose()
+        if self._copy is not None:
+            shutil.rmtree(self._copy.parent, ignore_errors=True)
 
     # --- opening, versions, migrations ----------------------------------------------------------
 
@@ -135,6 +174,15 @@ class Store:
                     _first_meta(conn)
                     conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.exec_driver_sql(f"PRAGMA user_version = {step + 1}")
+
+
+def _private_copy(path: Path, wal: Path) -> Path:
+    """The file and its -wal copied to a private folder, so SQLite can read the -wal's acts."""
+    folder = Path(tempfile.mkdtemp(prefix="caucus-read-"))
+    copy = folder / path.name
+    shutil.copyfile(path, copy)
+    shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+    return copy
 
 
 def _first_meta(conn: Connection) -> None:

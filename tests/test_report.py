@@ -118,7 +118,7 @@ def test_export_writes_scenario_pdf_and_csv_at_once(run_cli, tmp_path, imported)
         "Corrugated packaging 2027")
     assert "BoxCo" not in pdf_text(out["pdf"])
     with out["csv"].open(encoding="utf-8", newline="") as f:
-        assert len(list(csv.reader(f))) == 47 + 1
+        assert len(list(csv.reader(f))) == 47 + 4 + 1  # the acts, the 4 enrolments, the header
 
     refused = run_cli("export", "--csv", out["csv"], "--room-safe")
     assert refused.returncode == 2 and "--room-safe is for the PDF report" in refused.stderr

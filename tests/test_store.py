@@ -20,25 +20,28 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import EXAMPLE, FIXTURES, REPO, cli
+from conftest import EXAMPLE, FIXTURES, REPO, cli, import_enrolled
 
 import app.feed
 import app.store
 from app import scenario
+from app.enrolment import enrol_team_here
 from app.errors import (
     CaucusError,
     CorruptWorkspace,
     NewerWorkspace,
     NotACaucusFile,
+    PermissionDenied,
     ReadOnlyWorkspace,
 )
 from app.feed import ChangeFeed, Presence, connected
 from app.migrations import MIGRATIONS, SCHEMA_VERSION
 from app.store import APPLICATION_ID
-from app.verify import verify
+from app.verify import check, verify
 from app.workspace import Workspace
 
 V1_SAMPLE = FIXTURES / "workspaces" / "v1.caucus"
+V2_SAMPLE = FIXTURES / "workspaces" / "v2.caucus"
 
 
 def digest(path: Path) -> str:
@@ -57,8 +60,8 @@ def pragma(path: Path, name: str) -> int | str:
 
 def make_workspace(path: Path) -> int:
     """A closed workspace at ``path`` holding the example; returns the negotiation id."""
-    with Workspace(path) as ws, ws.unit(auto_ids=False) as u:
-        n = scenario.import_scenario(u, scenario.load(EXAMPLE))
+    with Workspace(path) as ws:
+        n = import_enrolled(ws, scenario.load(EXAMPLE))
     for suffix in ("-wal", "-shm"):
         assert not path.with_name(path.name + suffix).exists(), "the journal was not checkpointed"
     return n
@@ -404,6 +407,13 @@ def _make_v1_module():
     return module
 
 
+def _make_v2_module():
+    spec = importlib.util.spec_from_file_location("make_v2", FIXTURES / "make_v2.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_v1_sample_opens_and_its_acts_read_back(v1_copy, example):
     assert pragma(v1_copy, "user_version") == 1
     assert pragma(v1_copy, "application_id") == APPLICATION_ID
@@ -426,30 +436,60 @@ def test_the_v1_sample_opens_and_its_acts_read_back(v1_copy, example):
     assert [a.seq for a in acts] == list(range(1, len(acts) + 1))
 
 
-def test_the_v2_migration_backs_the_file_up_first_and_keeps_every_act(v1_copy):
-    """v1 → v2 adds the MAC column; acts from before the workspace had a key stay unsigned."""
+def test_the_migrations_back_the_file_up_first_and_adopt_every_act(v1_copy):
+    """v1 → v3: the acts of a file from before keys are linked into the chain (unsigned, counted
+    as adopted) and vouched for when it gets its key; its lead enrols with their first act."""
     con = sqlite3.connect(v1_copy)
     before = con.execute("SELECT seq, kind, author, payload FROM act ORDER BY seq").fetchall()
     con.close()
     with Workspace(v1_copy) as ws:
         assert [(a.seq, a.kind, a.by) for a in ws.acts(1)] == [r[:3] for r in before]
-        added = ws.log(1, "Oli Park", "reaction", {"tag": "interest"})
         assert verify(ws) == []
+        with pytest.raises(PermissionDenied, match="nobody is enrolled"):
+            ws.log(1, "Oli Park", "reaction", {"tag": "interest"})
+        ws.log(1, "Dana Whitfield", "phase", {"phase": "closing"})  # enrols Dana first
+        enrol_team_here(ws, 1)
+        added = ws.log(1, "Oli Park", "reaction", {"tag": "interest"})
+        assert verify(ws) == [] and check(ws).notes == []
     assert pragma(v1_copy, "user_version") == SCHEMA_VERSION
     [bak] = backups(v1_copy.parent)
     assert bak.name.startswith("v1.caucus.v1-")
     assert pragma(bak, "user_version") == 1  # taken before the migration ran
     con = sqlite3.connect(v1_copy)
     try:
-        rows = con.execute("SELECT seq, mac FROM act ORDER BY seq").fetchall()
-        start = int(con.execute("SELECT value FROM meta WHERE key='chain_from'").fetchone()[0])
-        assert start == len(before) + 1
-        assert all((mac is None) == (seq < start) for seq, mac in rows)  # signed from the key on
+        rows = con.execute("SELECT seq, link, signature FROM act ORDER BY seq").fetchall()
+        meta = dict(con.execute("SELECT key, value FROM meta"))
+        assert meta["adopted"] == str(len(before)) and "chain_from" not in meta
+        assert all(link for _, link, _ in rows)
+        assert all((sig is None) == (seq <= len(before)) for seq, _, sig in rows)
         assert rows[-1][0] == added.seq
     finally:
         con.close()
     Workspace(v1_copy).close()  # now up to date: no second backup
     assert len(backups(v1_copy.parent)) == 1
+
+
+def test_the_v2_sample_upgrades_and_its_phrase_seals_what_it_held(tmp_path):
+    """The released v2 format: its acts (MACed with the shared key, and one logged without the
+    phrase) are adopted; with its phrase they are sealed and verify is clean."""
+    copy = tmp_path / "v2.caucus"
+    shutil.copy(V2_SAMPLE, copy)
+    assert pragma(copy, "user_version") == 2
+    phrase = _make_v2_module().PHRASE
+    with Workspace(copy, read_only=False) as locked:  # no phrase here: migrated, not sealed
+        acts = locked.acts(1)
+        assert (acts[-1].kind, acts[-1].by, acts[-1].id) == ("reaction", "Oli Park", "c1")
+        assert check(locked).notes == ["the 56 acts from an older Caucus are not sealed yet: "
+                                       "open the workspace once with the join phrase"]
+    [bak] = backups(tmp_path)
+    assert pragma(bak, "user_version") == 2
+    with Workspace(copy, phrase=phrase) as ws:
+        assert ws.unlocked and verify(ws) == [] and check(ws).notes == []
+        assert str(ws.preparation(1).issues["price"].walk_away) == "0.90"  # sealed the v2 way
+        ws.log(1, "Dana Whitfield", "phase", {"phase": "closing"})
+        assert verify(ws) == []
+    with Workspace(copy, read_only=True, phrase=phrase) as reader:
+        assert verify(reader) == [] and check(reader).notes == []
 
 
 def test_a_failing_migration_leaves_the_file_at_its_version(v1_copy, monkeypatch):
@@ -521,8 +561,7 @@ def test_the_feed_sees_acts_written_through_another_connection(imported, workspa
 def test_a_feed_on_a_read_only_store_follows_one_negotiation(imported, workspace_path, example):
     ws, n = imported
     example["negotiation"]["title"] = "Second negotiation"
-    with ws.unit(auto_ids=False) as u:
-        other_negotiation = scenario.import_scenario(u, example)
+    other_negotiation = import_enrolled(ws, example)
     with Workspace(workspace_path, read_only=True) as reader:
         feed = ChangeFeed(reader.store, after=reader.last_seq(), negotiation=n)
         try:

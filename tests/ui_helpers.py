@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app import scenario
+from app.enrolment import enrol_team_here
 from app.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,9 +29,12 @@ def example(cut_after: int | None = None, append: Iterable[dict] = ()) -> Any:
 
 
 def import_into(ws: Workspace, data: Any) -> int:
-    """Import ``data`` into ``ws`` as one unit; the negotiation's id."""
+    """Import ``data`` into ``ws`` as one unit, and enrol its team with keys of the test's
+    keychain (as the demo does); the negotiation's id."""
     with ws.unit(auto_ids=False) as unit:
-        return scenario.import_scenario(unit, data)
+        negotiation = scenario.import_scenario(unit, data)
+    enrol_team_here(ws, negotiation)
+    return negotiation
 
 
 def write_workspace(path: Path, data: Any) -> int:

@@ -12,9 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app import scenario
+from app.demo import add_demo
 from app.errors import CaucusError
-from app.resources import resource
 from app.workspace import Workspace, default_path
 from ui.session import Session
 from ui.window import MainWindow
@@ -74,8 +73,7 @@ def demo_workspace(folder: str) -> Workspace:
     """A workspace in ``folder`` holding the demo negotiation."""
     ws = Workspace(Path(folder) / "demo.caucus")
     if not ws.negotiations():
-        with ws.unit(auto_ids=False) as unit:
-            scenario.import_scenario(unit, scenario.load(resource("demo-scenario.json")))
+        add_demo(ws)
     return ws
 
 
@@ -85,9 +83,9 @@ def screenshot(args: argparse.Namespace) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="caucus-shot-")
     try:
         if args.workspace:
-            from app.cli import given_phrase  # --phrase-file or $CAUCUS_JOIN_PHRASE, else keychain
+            from app.cli_keys import open_workspace  # the phrase and key given, else keychain
 
-            ws = Workspace(args.workspace, phrase=given_phrase(args))
+            ws = open_workspace(args)
         else:
             path = default_path()
             ws = Workspace(path) if path.exists() else demo_workspace(tmp.name)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from app.analysis import Analyzer
 from app.domain import MEETING_KINDS, PREP_KINDS, Act, Preparation
-from app.errors import CaucusError
+from app.errors import CaucusError, WorkspaceGone
 from app.feed import HEARTBEAT_S, ChangeFeed, Peer, Presence, connected
 from app.workspace import Workspace
 
@@ -40,6 +40,9 @@ class Session(QObject):
     #: (the Future of the failed write, or None when reading the feed failed; a message for the
     #: user). What they typed is kept by the panel that wrote it.
     write_failed = Signal(object, str)
+    #: the workspace file was deleted, moved or replaced: the session stopped following and
+    #: writing it (a message for the user; what they typed stays in the panels)
+    file_gone = Signal(str)
     _finished = Signal(object)  # a write's Future, once done (from the worker thread)
 
     def __init__(self, workspace: Workspace, negotiation: int, member: str, role: str,
@@ -52,6 +55,7 @@ class Session(QObject):
         self.analyzer.extend(self.acts)
         self.analysis: dict = self.analyzer.result()
         self.peers: list[Peer] = []
+        self.gone: str | None = None  # why the file can no longer be written, once it cannot
         self._pending = 0
         self._closed = False
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caucus-write")
@@ -111,6 +115,11 @@ class Session(QObject):
             return
         try:
             new = self.feed.poll()
+        except WorkspaceGone as exc:
+            self._poll_timer.stop()
+            self.gone = str(exc)
+            self.file_gone.emit(self.gone)
+            return
         except CaucusError as exc:
             self.write_failed.emit(None, str(exc))
             return
@@ -163,11 +172,15 @@ class Session(QObject):
         message)`` follows on the UI thread, always after this returns. The new act then arrives
         through the feed like anyone else's. After ``close`` the Future fails at once.
         """
+        return self.call(self._run, command, args, kwargs)
+
+    def call(self, fn: Any, *args: Any) -> Future:
+        """Run ``fn(*args)`` on the writer thread, with ``submit``'s signals."""
         if self._closed:
             future: Future = Future()
             future.set_exception(CaucusError("this window has closed its session"))
         else:
-            future = self._writer.submit(self._run, command, args, kwargs)
+            future = self._writer.submit(fn, *args)
         self._pending += 1
         self.write_pending.emit(self._pending)
         future.add_done_callback(self._finished.emit)

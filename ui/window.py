@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import PHASES, ROLES
 from ui import theme
+from ui.enrol import EnrolBanner, GoneBanner
 from ui.join import JoinDialog, KeyBanner
 from ui.session import Session
 from ui.widgets.common import refusal
@@ -61,11 +62,15 @@ class MainWindow(QMainWindow):
         self.header = Header(session)
         self.banner = KeyBanner(session.ws)  # locked here / no usable keychain: never silent
         self.banner.join_requested.connect(self.join_dialog)
+        self.enrol_banner = EnrolBanner(session)  # not enrolled: refused, and what to do
+        self.gone_banner = GoneBanner(session)  # the file went away: nothing more is saved
         central = QWidget()
         box = QVBoxLayout(central)
         box.setContentsMargins(8, 6, 8, 4)
         box.addWidget(self.header)
         box.addWidget(self.banner)
+        box.addWidget(self.enrol_banner)
+        box.addWidget(self.gone_banner)
         box.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.help = HelpOverlay(central)

@@ -25,7 +25,9 @@ from app.domain import ROLES
 from app.numbers import dec_str
 from app.prepare import Place, limit_locked
 from app.rules import Problem
+from app.signing import short_code
 from ui import theme
+from ui.prepare.enrol import EnrolCard
 from ui.prepare.form import Form, SecretEdit, muted
 from ui.prepare.section import Section, focus
 from ui.widgets.common import Card, ConfidentialLabel, fmt, sealed
@@ -53,12 +55,14 @@ class TeamSection(Section):
     def build(self) -> None:
         self.loaded: dict[str, str] = {}  # limit cell → the text last loaded into it
         self.box.addWidget(self._members())
+        self.enrol = EnrolCard(self)
+        self.box.addWidget(self.enrol)
         self.box.addWidget(self._authority())
 
     def _members(self) -> Card:
         card = Card("Members")
-        self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Name", "Role"])
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Name", "Role", "Signing key"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -121,8 +125,12 @@ class TeamSection(Section):
             self.table.setItem(r, 0, QTableWidgetItem(member.name))
             editor = "  · editor" if member.editor and member.role != "lead" else ""
             self.table.setItem(r, 1, QTableWidgetItem(ROLE_WORDS[member.role] + editor))
+            key = prep.keys.get(member.name)
+            self.table.setItem(r, 2, QTableWidgetItem(
+                f"✓ enrolled · {short_code(key)}…" if key else "not enrolled: entries refused"))
         self.table.setFixedHeight(self.table.horizontalHeader().height() + 4 +
                                   sum(self.table.rowHeight(r) for r in range(len(prep.team))))
+        self.enrol.refresh(prep, self.editable)
         self._grid()
         self._buttons()
 
@@ -295,6 +303,7 @@ class TeamSection(Section):
         self.drop_member.setEnabled(on and self.members.value("name") in self.prep.team)
 
     def set_editable(self, on: bool) -> None:
+        self.enrol.refresh(self.prep, on)
         self.members.set_editable(on)
         self.editor_box.setEnabled(on)
         self.limits.set_editable(on and self.keyed)  # a limit is sealed when written
