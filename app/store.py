@@ -25,7 +25,6 @@ from app.seal import Codec
 
 APPLICATION_ID = 0x43415543  # "CAUC" in the SQLite header marks a Caucus workspace
 BUSY_TIMEOUT_S = 5.0
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class Store:
@@ -245,10 +244,10 @@ def _check_header(path: Path, read_only: bool) -> None:
         return
     if path.is_dir():
         raise errors.NotACaucusFile(path, "is a folder, not a workspace file")
-    with open(path, "rb") as f:
-        head = f.read(16)
-    if head and head != SQLITE_MAGIC:
-        raise errors.NotACaucusFile(path, "is not a Caucus workspace (not an SQLite file)")
+    # The file itself is never opened here: closing any descriptor of it would drop the POSIX
+    # locks SQLite holds on it for this process's other connections (another process could then
+    # take itself for the last one and remove the -wal under them). SQLite says whether it is a
+    # database on its first read ("not a database", see known_error).
 
 
 @contextmanager
@@ -275,7 +274,7 @@ def known_error(path: Path, exc: BaseException | None) -> errors.CaucusError | N
         return errors.ReadOnlyWorkspace(path, "the file or its folder cannot be written; "
                                               "check permissions or copy it somewhere writable")
     if "not a database" in text:
-        return errors.NotACaucusFile(path, "is not a Caucus workspace")
+        return errors.NotACaucusFile(path, "is not a Caucus workspace (not an SQLite file)")
     if "malformed" in text or "corrupt" in text or "could not decode" in text:
         return errors.CorruptWorkspace(
             path, "the file is damaged; restore the latest .bak copy beside it")

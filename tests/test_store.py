@@ -598,3 +598,18 @@ def test_presence_lists_who_beats_and_drops_who_stopped(ws, monkeypatch):
     assert len(connected(ws.store)) == 2
     lead.leave()
     assert [p.member for p in connected(ws.store, within=3600)] == ["Oli Park"]
+
+
+def test_a_second_workspace_in_one_process_keeps_the_first_ones_view(imported, workspace_path):
+    """Opening the file again in the same process must not drop the POSIX locks SQLite holds for
+    the first connection (closing any descriptor of the file would): else another process, on
+    closing, takes itself for the last one and removes the -wal under the first."""
+    ws, n = imported
+    before = len(ws.acts(n))
+    with Workspace(workspace_path) as second:
+        logged = cli("log", "--as", "Oli Park", "reaction", "silence", workspace=workspace_path)
+        assert logged.returncode == 0, logged.stderr
+        assert len(second.acts(n)) == before + 2  # the meeting it opened, and the reaction
+    assert len(ws.acts(n)) == before + 2
+    with ws.store.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
