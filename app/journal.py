@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from app import chain
 from app.domain import Act
@@ -25,6 +25,13 @@ from app.seal import Codec
 from app.signing import MemberKey
 
 COLUMNS = "seq, negotiation_id, meeting, act_id, kind, author, role, at, payload"
+# Built once: a statement with bound parameters is compiled once and found in SQLAlchemy's cache
+# by a cheap key, where one built per call with its values would be keyed value by value.
+_NEWEST = select(ACT.c.seq, ACT.c.link).order_by(ACT.c.seq.desc()).limit(1)
+_INSERT = insert(ACT)
+_HEAD = select(META.c.value).where(META.c.key == "chain_head")
+_MOVE_HEAD = update(META).where(META.c.key == "chain_head").values(value=bindparam("head"))
+_LINK_AT = select(ACT.c.link).where(ACT.c.seq == bindparam("seq"))
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def append(
 ) -> Act:
     """Insert one act in the caller's (write) transaction and return it with its sequence number:
     linked to the newest act, signed by ``signer``, sealed when the codec holds the key."""
-    last = conn.execute(select(ACT.c.seq, ACT.c.link).order_by(ACT.c.seq.desc()).limit(1)).first()
+    last = conn.execute(_NEWEST).first()
     seq = last.seq + 1 if last else 1
     row = {"seq": seq, "negotiation_id": place.id, "meeting": meeting, "act_id": act_id,
            "kind": kind, "author": by, "role": role, "at": format_time(at),
@@ -77,7 +84,7 @@ def append(
                                                   sealed=codec.keys is not None))
     row.update(link=act_link, seal=codec.seal(act_link),
                signature=signer.sign(chain.signed_text(act_link)))
-    conn.execute(insert(ACT).values(row))
+    conn.execute(_INSERT, row)
     if codec.keys is not None:
         move_head(conn, codec, seq, act_link, previous=last)
     return Act(seq, place.id, meeting, act_id, kind, by, role, at.astimezone(UTC), payload)
@@ -85,8 +92,7 @@ def append(
 
 def read_head(conn: Connection) -> chain.Head | None:
     """The signed head as stored (None when there is none)."""
-    return chain.Head.parse(conn.execute(
-        select(META.c.value).where(META.c.key == "chain_head")).scalar())
+    return chain.Head.parse(conn.execute(_HEAD).scalar())
 
 
 def head_holds(conn: Connection, codec: Codec, head: chain.Head | None) -> bool:
@@ -96,7 +102,7 @@ def head_holds(conn: Connection, codec: Codec, head: chain.Head | None) -> bool:
     if head.last_seq == 0:
         at_head = codec.genesis
     else:
-        at_head = conn.execute(select(ACT.c.link).where(ACT.c.seq == head.last_seq)).scalar()
+        at_head = conn.execute(_LINK_AT, {"seq": head.last_seq}).scalar()
     return head.holds(codec.keys.mac_key, at_head)
 
 
@@ -107,7 +113,7 @@ def move_head(conn: Connection, codec: Codec, seq: int, act_link: str, previous=
     if head is None or not _holds_before(conn, codec, head, previous):
         return False
     new = chain.Head.make(codec.keys.mac_key, seq, head.adopted, act_link)
-    conn.execute(update(META).where(META.c.key == "chain_head").values(value=new.text()))
+    conn.execute(_MOVE_HEAD, {"head": new.text()})
     return True
 
 
@@ -120,7 +126,7 @@ def _holds_before(conn: Connection, codec: Codec, head: chain.Head, previous) ->
 def write_first_head(conn: Connection, codec: Codec, adopted: int) -> None:
     """The head written when the workspace gets its key: over the newest act (the genesis when
     there is none), vouching for the ``adopted`` acts of an older file."""
-    last = conn.execute(select(ACT.c.seq, ACT.c.link).order_by(ACT.c.seq.desc()).limit(1)).first()
+    last = conn.execute(_NEWEST).first()
     seq, act_link = (last.seq, last.link) if last else (0, codec.genesis)
     head = chain.Head.make(codec.keys.mac_key, seq, adopted, act_link or "")
     conn.execute(insert(META).values(key="chain_head", value=head.text()))
@@ -148,7 +154,7 @@ def seal_tail(conn: Connection, codec: Codec) -> int:
     """Seal the acts logged without the join phrase since the head: move the head over them
     (only while the head holds), or write the first head of a file adopted from an older version.
     The number of acts sealed."""
-    last = conn.execute(select(ACT.c.seq, ACT.c.link).order_by(ACT.c.seq.desc()).limit(1)).first()
+    last = conn.execute(_NEWEST).first()
     if codec.keys is None or last is None:
         return 0
     head = read_head(conn)

@@ -71,6 +71,7 @@ def stats(samples_ms: list[float]) -> str:
 
 def make_workspace(path: Path, acts: int = 0):
     """A workspace with one negotiation, its team and ``acts`` reactions/offers already logged."""
+    from app.enrolment import enrol_team_here
     from app.workspace import Workspace
 
     ws = Workspace(path)
@@ -78,6 +79,7 @@ def make_workspace(path: Path, acts: int = 0):
     n = ws.create_negotiation({"title": "Bench", "supplier": "Acme", "currency": "EUR"}, lead)
     ws.set_issue(n, lead, ISSUE)
     ws.set_member(n, lead, {"name": TEAM[1][0], "role": TEAM[1][1]})
+    enrol_team_here(ws, n)  # the writer process signs as Oli with Oli's key (bench_keys)
     with ws.unit() as unit:
         for i in range(acts):
             if i % 3 == 0:
@@ -182,6 +184,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        from bench_keys import use_file_keychain
+
+        use_file_keychain(folder)
         print("1. another process logs an act -> this process's UI model has it")
         print(f"   console (Session)      {stats(bench_sync_ui(folder, count))}")
         print(f"   raw floor ({POLL_MS} ms poll) {stats(bench_sync_raw(folder, count, POLL_MS))}")
