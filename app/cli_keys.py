@@ -95,15 +95,24 @@ def target(args: argparse.Namespace) -> Path:
 def created_or_opened(args: argparse.Namespace) -> Iterator[Workspace]:
     """The workspace of a command that may create it: made only if the command succeeds; its
     creator is then told its join phrase and any member key no keychain keeps."""
-    path, opened = target(args), []
+    path = target(args)
     with creating(path, phrase=given_phrase(args), member_key=given_key(args)) as ws:
-        opened.append(ws)
         yield ws
-    if opened[0].created:
-        announce(opened[0], path)
+        enrolled = _enrolled_as(ws)  # read before the file is closed and moved into place
+    if ws.created:
+        announce(ws, path, enrolled)
 
 
-def announce(ws: Workspace, path: Path) -> None:
+def _enrolled_as(ws: Workspace) -> dict[str, list[str]]:
+    """Public key -> the members it is enrolled for, in every negotiation of ``ws``."""
+    found: dict[str, list[str]] = {}
+    for info in ws.negotiations():
+        for name, public in ws.preparation(info.id).keys.items():
+            found.setdefault(public, []).append(name)
+    return found
+
+
+def announce(ws: Workspace, path: Path, enrolled: dict[str, list[str]]) -> None:
     """Tell the creator of a workspace its join phrase and unkept member keys, on stderr."""
     print(f"caucus: new workspace {path}", file=sys.stderr)
     if ws.created_phrase:
@@ -116,9 +125,11 @@ def announce(ws: Workspace, path: Path) -> None:
               f"without it nobody can read the confidential figures; {PASS_PHRASE}",
               file=sys.stderr)
     for entry, key in ws.signers.unsaved.items():
+        names = sorted(set(enrolled.get(key.public, [])))
         whose = f"member key of {entry}" if entry else "your member key"
-        print(f"caucus: {whose} (NOT kept: no usable keychain; {PASS_KEY}): {key.text()}",
-              file=sys.stderr)
+        as_who = f", enrolled as {', '.join(names)}" if names and not entry else ""
+        print(f"caucus: {whose}{as_who} (NOT kept: no usable keychain; {PASS_KEY}): "
+              f"{key.text()}", file=sys.stderr)
 
 
 # --- the commands ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -37,6 +38,8 @@ class Store:
         self.identity: tuple[int, int] | None = None  # (device, inode) of the file opened
         with translate(self.path):
             _check_header(self.path, self.read_only)
+            if not self.path.exists():
+                sqlite3.connect(self.path).close()  # the only place a file is made
             self.engine = self._make_engine()
             self._prepare()
         stat = os.stat(self.path)
@@ -51,8 +54,8 @@ class Store:
     def _make_engine(self):
         if self.read_only:
             url = f"sqlite:///file:{self._ro_uri()}&uri=true"
-        else:
-            url = f"sqlite:///{self.path}"
+        else:  # mode=rw: a connection made after the file went away fails, never makes a new one
+            url = f"sqlite:///file:{quote(str(self.path))}?mode=rw&uri=true"
         engine = create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
         )
@@ -76,6 +79,7 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A short read transaction; keep it brief, or it holds a stale snapshot."""
+        self.check_file()
         with translate(self.path), self.engine.connect() as conn:
             conn = conn.execution_options(caucus_begin="DEFERRED")
             with conn.begin():
@@ -84,7 +88,8 @@ class Store:
     def raw_connection(self) -> sqlite3.Connection:
         """A plain sqlite3 connection held by a poller (for ``PRAGMA data_version``)."""
         with translate(self.path):
-            uri = f"file:{self._ro_uri()}" if self.read_only else f"file:{self.path}"
+            uri = (f"file:{self._ro_uri()}" if self.read_only
+                   else f"file:{quote(str(self.path))}?mode=rw")
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
                                    isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -95,15 +100,15 @@ class Store:
         without one) it must not read the live file: ``immutable`` when there is no -wal; with a
         -wal (``immutable`` would ignore the acts it holds), a private copy of both, read."""
         if self._copy is not None:
-            return f"{self._copy}?mode=ro"
+            return f"{quote(str(self._copy))}?mode=ro"
         shm = self.path.with_name(self.path.name + "-shm")
         wal = self.path.with_name(self.path.name + "-wal")
         if os.access(self.path.parent, os.W_OK) or shm.exists():
-            return f"{self.path}?mode=ro"
+            return f"{quote(str(self.path))}?mode=ro"
         if wal.exists() and wal.stat().st_size > 0:
             self._copy = _private_copy(self.path, wal)
-            return f"{self._copy}?mode=ro"
-        return f"{self.path}?mode=ro&immutable=1"
+            return f"{quote(str(self._copy))}?mode=ro"
+        return f"{quote(str(self.path))}?mode=ro&immutable=1"
 
     def check_file(self) -> None:
         """Raise ``WorkspaceGone`` when the file at ``path`` is no longer the one opened (deleted,

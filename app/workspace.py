@@ -15,7 +15,7 @@ import platformdirs
 from app import journal, keychain
 from app.crypto import Keys, new_phrase, normalise_phrase
 from app.domain import Act, Preparation
-from app.errors import InvalidInput, KeyCheckMissing, NotFound, WorkspaceError
+from app.errors import InvalidInput, KeyCheckMissing, NotFound, WorkspaceError, WorkspaceGone
 from app.keychain import KeychainUnavailable
 from app.members import Signers
 from app.services import NegState, Unit
@@ -267,8 +267,14 @@ class Workspace:
         return self._state(negotiation).prep
 
     def _state(self, negotiation: int) -> NegState:
-        with self._lock, self.store.read() as conn:
-            return Unit(conn, self._states, self.store.codec).state(negotiation)
+        with self._lock:
+            try:
+                with self.store.read() as conn:
+                    return Unit(conn, self._states, self.store.codec).state(negotiation)
+            except WorkspaceGone:
+                if negotiation in self._states:  # the file went away: what was read stays
+                    return self._states[negotiation]
+                raise
 
     def last_seq(self) -> int:
         """The newest sequence number in the file."""

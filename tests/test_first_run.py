@@ -113,3 +113,20 @@ def test_join_prompts_on_a_terminal(tmp_path):
     os.close(main)
     assert phrase.encode() not in seen + rest  # not echoed
     assert b"joined" in rest
+
+
+def test_an_interrupted_creation_leaves_nothing_behind(tmp_path):
+    from app.creation import creating
+
+    path = tmp_path / "new.caucus"
+    with pytest.raises(KeyboardInterrupt), creating(path) as ws:  # ^C in the middle of a command
+        ws.create_negotiation({"title": "Cartons", "supplier": "Northbox"}, "Ana Lead")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+    dead = tmp_path / ".new.caucus.new-999999999-abcdef00"  # a process killed while creating
+    dead.write_bytes(b"partial")
+    with creating(path) as ws:
+        ws.create_negotiation({"title": "Cartons", "supplier": "Northbox"}, "Ana Lead")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "new.caucus"]
+    with Workspace(path, create=False) as again:
+        assert [n.title for n in again.negotiations()] == ["Cartons"] and again.unlocked

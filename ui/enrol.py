@@ -10,11 +10,12 @@ so. The policy is the services' (``app.enrolment``); this only reflects it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.enrolment import Enrolment, enrol_here, enrolment
 from app.errors import CaucusError
+from ui import theme
 from ui.session import Session
 
 
@@ -34,6 +35,11 @@ class EnrolBanner(QFrame):
         box.addWidget(self.text)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        self.code = QLabel()  # grouped in fours, in a fixed font: to read aloud or type
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.code.setFont(theme.scaled_font(fixed, 1.1, bold=True))
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.code)
         self.copy_button = QPushButton("Copy my code")
         self.copy_button.setToolTip("Copy your enrolment code, to send it to the lead")
         self.copy_button.clicked.connect(self.copy)
@@ -70,12 +76,16 @@ class EnrolBanner(QFrame):
                 f"{s.member} is enrolled with another key ({status.enrolled_as}…), which this "
                 "computer does not hold, so Caucus refuses entries in that name here. Work where "
                 "that key is (or pass its --key-file), or ask the lead to enrol this computer's "
-                f"code instead: {status.code}")
+                "code instead:")
         else:
             self.text.setText(
                 f"You ({s.member}) are not enrolled in this team yet, so Caucus refuses your "
                 "entries: they could not be told from anyone else's. Read or send your enrolment "
-                f"code to the lead, who enters it in Prepare → Team:  {status.code}")
+                "code to the lead, who enters it in Prepare → Team:")
+        if s.ws.signers.unsaved and status.code in {k.code for k in s.ws.signers.unsaved.values()}:
+            self.text.setText(self.text.text()[:-1] + " (with no usable keychain this key lasts "
+                              "for this session only: start Caucus with --key-file to keep one):")
+        self.code.setText(status.code or "")
         lead = status.lead_here
         self.enrol_button.setVisible(lead is not None)
         self.enrol_button.setText(f"Enrol me, signed by {lead} (here)" if lead else "")

@@ -36,7 +36,11 @@ def run_gui(args: argparse.Namespace) -> int:
         return screenshot(args)
     if args.smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return smoke(args.workspace)
+        try:
+            return smoke(args.workspace)
+        except CaucusError as exc:
+            print(f"caucus: {exc}", file=sys.stderr)
+            return exc.exit_code
     app = application()
     from ui.start import choose_start
 
@@ -126,7 +130,7 @@ def smoke(workspace: str | None = None) -> int:
     """Open the main window offscreen (on ``workspace``, else the demo) and exit 0 once drawn."""
     app = application()
     with tempfile.TemporaryDirectory(prefix="caucus-smoke-") as tmp:
-        ws = Workspace(workspace) if workspace else demo_workspace(tmp)
+        ws = Workspace(workspace, create=False) if workspace else demo_workspace(tmp)
         negotiation = ws.find(None)
         window = open_window(ws, negotiation, pick_member(ws, negotiation, "lead"), "lead")
         window.show()
