@@ -1,6 +1,13 @@
 """The main window: a header (negotiation, meeting, clock, who is connected, room-safe), a banner
 when confidential figures are locked here or no keychain can keep the join phrase, the role's panel,
-and a status line. Meeting controls, joining and the help overlay live here; panels do the rest."""
+and a status line. Meeting controls, joining and the help overlay live here; panels do the rest.
+
+Room-safe (F12) is switched here and nowhere else: the window then shows only the room view
+(``ui.room``), drawn from ``app.public``'s view, in place of the header, banner, panels, Prepare and
+Review; its title, status line and dialogs say only what ``app.public`` words for the room. The
+lead's quick-entry line is lent to the room view (its text and the keyboard stay), the role's
+single keys go on working, and the switch is remembered per workspace.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -21,12 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import public
 from app.domain import PHASES, ROLES
-from ui import theme
+from ui import settings, theme
 from ui.join import JoinDialog, KeyBanner
 from ui.session import Session
 from ui.widgets.common import refusal
 from ui.widgets.help import HelpOverlay
+from ui.widgets.quickentry import QuickEntry
 
 PANELS = {
     "lead": "ui.panels.lead:LeadPanel",
@@ -35,6 +45,9 @@ PANELS = {
     "approver": "ui.panels.approver:ApproverPanel",
 }
 ROOM_SAFE_KEY = "F12"
+REFRESH_MS = 30  # acts arriving together are drawn once in the room view
+TEAM_ACTIONS = ("Import scenario…", "Export scenario…", "Start meeting", "Prepare", "Review",
+                "Join this workspace…")
 
 
 def panel_class(role: str) -> type:
@@ -46,7 +59,8 @@ def panel_class(role: str) -> type:
 class MainWindow(QMainWindow):
     """One member's window on one negotiation."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, room_safe: bool | None = None):
+        """``room_safe``: open in room-safe (None: as this workspace's window was left)."""
         super().__init__()
         self.session = session
         theme.update()
@@ -57,28 +71,49 @@ class MainWindow(QMainWindow):
         self._back_to = session.role
         self.start_question = None  # the "start unprepared?" question, while it is open
         self.join: JoinDialog | None = None  # the join-phrase dialog, while it is open
+        self.room_safe = False
+        self.room = None  # the room view (ui.room.view.RoomView), built on first use
+        self._lent: tuple | None = None  # (line, its layout, its place) while the room has it
+        self._held: list[QDialog] = []  # dialogs put away while room-safe
+        self._held_message: str | None = None  # the status line's message, while room-safe
+        self._note_write = None  # the note typed in the room view, while it is saved
+        self._said: set[str] = set(public.WORDINGS)  # status texts the room may read
+        self._export = None  # the room's exports (ui.room.export.RoomExport), on first use
         self.stack = QStackedWidget()
         self.header = Header(session)
         self.banner = KeyBanner(session.ws)  # locked here / no usable keychain: never silent
         self.banner.join_requested.connect(self.join_dialog)
-        central = QWidget()
-        box = QVBoxLayout(central)
+        self.team_page = QWidget()  # everything but the room view
+        box = QVBoxLayout(self.team_page)
         box.setContentsMargins(8, 6, 8, 4)
         box.addWidget(self.header)
         box.addWidget(self.banner)
         box.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
-        self.help = HelpOverlay(central)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.team_page)
+        self.setCentralWidget(self.pages)
+        self.help = HelpOverlay(self.pages)
         self._actions()
         self.show_role(session.role)
-        session.write_failed.connect(self._failed)
-        session.write_pending.connect(self._pending)
-        session.room_safe_changed.connect(self._retitle)
-        session.preparation_changed.connect(self._retitle)
-        session.preparation_changed.connect(self._permissions)
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self.follow_theme)
+        self._wire()
         self._retitle()
         self._permissions()
+        if settings.room_safe(str(session.ws.path)) if room_safe is None else room_safe:
+            self.set_room_safe(True, remember=False)  # before the first paint: no flash
+
+    def _wire(self) -> None:
+        s = self.session
+        s.write_failed.connect(self._failed)
+        s.write_pending.connect(self._pending)
+        s.write_done.connect(self._written)
+        s.preparation_changed.connect(self._retitle)
+        s.preparation_changed.connect(self._permissions)
+        self._room_timer = QTimer(self, singleShot=True, interval=REFRESH_MS,
+                                  timeout=self._draw_room)
+        for signal in (s.acts_added, s.preparation_changed, s.reloaded):
+            signal.connect(self._room_changed)
+        self.statusBar().messageChanged.connect(self._status_changed)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.follow_theme)
 
     # --- panels ---------------------------------------------------------------------------------
 
@@ -86,12 +121,15 @@ class MainWindow(QMainWindow):
         """Show the panel of ``role`` (built on first use)."""
         if role not in self.panels:
             panel = panel_class(role)(self.session)
+            opened = getattr(panel, "dialog_opened", None)
+            if opened is not None:  # a dialog of the meeting: worded for the room if need be
+                opened.connect(self.police)
             self.panels[role] = panel
             self.stack.addWidget(panel)
         self.stack.setCurrentWidget(self.panels[role])
         self.help.set_entries(self.shortcuts())
         focus = getattr(self.panels[role], "focus_entry", None)
-        if focus:
+        if focus and not self.room_safe:
             focus()
 
     def current_panel(self) -> QWidget:
@@ -99,11 +137,12 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        """Every shortcut of the window and the current panel, for the help overlay."""
+        """Every shortcut of the window and the view on screen, for the help overlay."""
         entries = [(a.shortcut().toString(), a.text().replace("&", ""))
-                   for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
-        panel = self.stack.currentWidget()
-        entries += list(getattr(panel, "shortcuts", lambda: [])())
+                   for a in self.findChildren(QAction)
+                   if not a.shortcut().isEmpty() and a.isEnabled()]
+        view = self.room if self.room_safe else self.stack.currentWidget()
+        entries += list(getattr(view, "shortcuts", lambda: [])())
         return entries
 
     # --- actions --------------------------------------------------------------------------------
@@ -117,7 +156,9 @@ class MainWindow(QMainWindow):
         self._add(files, "Import scenario…", "Ctrl+O", self.files.import_dialog)
         self._add(files, "Export scenario…", "Ctrl+Shift+S", self.files.export_dialog)
         self._add(files, "Export report (PDF)…", "Ctrl+Shift+P",
-                  lambda _checked=False: self.show_review().export_dialog("pdf"))
+                  lambda _checked=False: self.export_dialog("pdf"))
+        self._add(files, "Export journal (CSV)…", "",
+                  lambda _checked=False: self.export_dialog("csv"))
         meeting = menu.addMenu("&Meeting")
         meeting.setToolTipsVisible(True)  # a disabled action says why
         self.meeting_actions = {
@@ -133,10 +174,9 @@ class MainWindow(QMainWindow):
                 lambda _checked=False, p=phase: self.session.log("phase", {"phase": p})))
         view = menu.addMenu("&View")
         self.room_safe_action = self._add(view, "Room-safe (hide confidential figures)",
-                                          ROOM_SAFE_KEY, self.session.set_room_safe)
+                                          ROOM_SAFE_KEY, self.set_room_safe)
         self.room_safe_action.setCheckable(True)
-        self.session.room_safe_changed.connect(self.room_safe_action.setChecked)
-        self.header.room_safe.clicked.connect(self.session.set_room_safe)
+        self.header.room_safe.clicked.connect(self.set_room_safe)
         view.addSeparator()
         for n, role in enumerate(ROLES, start=1):
             self._add(view, f"{role.capitalize()} panel", f"Ctrl+{n}",
@@ -150,6 +190,9 @@ class MainWindow(QMainWindow):
                                      lambda _checked=False: self.join_dialog())
         helpm = menu.addMenu("&Help")
         self._add(helpm, "Keyboard shortcuts", "F1", self.help.toggle)
+        #: what shows the team's own view or a dialog that may: off while room-safe
+        self.team_actions = [a for a in self.findChildren(QAction) if a.text() in TEAM_ACTIONS
+                             or a.text().endswith(" panel")]
 
     def _add(self, menu, text: str, key: str, slot) -> QAction:
         """A menu action with an application-wide shortcut. ``triggered`` passes ``checked``: a
@@ -196,7 +239,8 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is not self.review:
             self._back_to = self.current_role()
         self.stack.setCurrentWidget(self.review)
-        self.review.focus_entry()
+        if not self.room_safe:
+            self.review.focus_entry()
         self.help.set_entries(self.shortcuts())
         return self.review
 
@@ -224,6 +268,13 @@ class MainWindow(QMainWindow):
         reason = refusal(self.session, "phase")
         self.header.phase.setEnabled(reason is None)
         self.header.phase.setToolTip(reason or "Meeting phase (Alt+1 … Alt+6)")
+        for action in self.team_actions:
+            if self.room_safe:
+                action.setEnabled(False)
+                action.setToolTip(public.NOT_NOW)
+            elif action not in self.meeting_actions["meeting_start"]:
+                action.setEnabled(True)
+                action.setToolTip(action.text())
 
     # --- the join phrase ------------------------------------------------------------------------
 
@@ -261,6 +312,8 @@ class MainWindow(QMainWindow):
 
     def _failed(self, future: object, message: str) -> None:
         """Every failed write (and a feed that cannot be read) in the status line: no modal."""
+        if future is not None and future is self._note_write:
+            self._note_write = None  # the room view's note line keeps its text
         prefix = "✗ not saved: " if future is not None else "✗ "
         self.statusBar().showMessage(prefix + message, 15000)
 
@@ -271,10 +324,146 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("saved", 2000)
 
     def _retitle(self, *_: object) -> None:
+        if self.room_safe:
+            self.setWindowTitle(public.window_title(self.room.view, self.session.member,
+                                                    self.session.role))
+            return
         prep = self.session.prep
-        safe = " — ROOM-SAFE" if self.session.room_safe else ""
         self.setWindowTitle(f"Caucus — {prep.title} — {self.session.member} "
-                            f"({self.session.role}){safe}")
+                            f"({self.session.role})")
+
+    # --- room-safe ------------------------------------------------------------------------------
+
+    def set_room_safe(self, on: bool, remember: bool = True) -> None:
+        """Show only what the room may see (the room view), or the team's own view again.
+        ``remember``: keep the choice for the next start on this workspace."""
+        on = bool(on)
+        if on != self.room_safe:
+            self.room_safe = on
+            if on:
+                room = self._room_view()
+                room.show_view(self.session.public_view())
+                self._lend_line(room)
+                self.pages.setCurrentWidget(room)
+            else:
+                self._return_line()
+                self.pages.setCurrentWidget(self.team_page)
+            self._police_dialogs()
+            self._permissions()
+            self._retitle()
+            self.help.set_entries(self.shortcuts())
+            self._refocus()
+            if not on and self._held_message:
+                self.statusBar().showMessage(self._held_message, 15000)
+            if remember:
+                settings.remember_room_safe(str(self.session.ws.path), on)
+        self.room_safe_action.setChecked(on)
+        self.header.room_safe.setChecked(on)
+
+    def _room_view(self):
+        if self.room is None:
+            from ui.room.view import RoomView  # pyqtgraph's chart: built when first needed
+
+            self.room = RoomView()
+            self.room.leave.connect(lambda: self.set_room_safe(False))
+            self.room.note_entered.connect(self._room_note)
+            self.room.keys = getattr(self.panels.get(self.session.role), "tag_key", None)
+            self.pages.addWidget(self.room)
+        return self.room
+
+    def _lend_line(self, room) -> None:
+        """The lead's quick-entry line moves into the room view, its text and focus kept; what
+        others answer about it (a refusal that may name a limit) is worded for the room."""
+        line = getattr(self.panels.get(self.session.role), "entry", None)
+        if not isinstance(line, QuickEntry):
+            room.host_line(None)
+            return
+        layout = line.parentWidget().layout()
+        self._lent = (line, layout, layout.indexOf(line))
+        line.cover((public.REFUSED, public.HELD))
+        room.host_line(line)
+
+    def _return_line(self) -> None:
+        if self._lent is not None:
+            line, layout, index = self._lent
+            self._lent = None
+            layout.insertWidget(index, line)
+            line.cover(None)
+
+    def _refocus(self) -> None:
+        if self.room_safe:
+            self.room.focus_entry()
+            return
+        focus = getattr(self.stack.currentWidget(), "focus_entry", None)
+        if focus:
+            focus()
+
+    def _room_changed(self, *_: object) -> None:
+        if self.room_safe and not self._room_timer.isActive():
+            self._room_timer.start()
+
+    def _draw_room(self) -> None:
+        if self.room_safe:
+            self.room.show_view(self.session.public_view())
+            self._retitle()
+
+    def police(self, dialog: QDialog) -> None:
+        """A dialog opened by a panel: one that can word itself for the room (``cover``) does
+        so while room-safe; any other waits, hidden, until room-safe is off."""
+        cover = getattr(dialog, "cover", None)
+        if callable(cover):
+            cover(self.room_safe)
+        elif self.room_safe and dialog.isVisible():
+            dialog.hide()
+            self._held.append(dialog)
+
+    def _police_dialogs(self) -> None:
+        if self.room_safe:
+            for dialog in self.findChildren(QDialog):
+                if dialog.isVisible() or callable(getattr(dialog, "cover", None)):
+                    self.police(dialog)
+            return
+        for dialog in self.findChildren(QDialog):
+            if callable(getattr(dialog, "cover", None)):
+                dialog.cover(False)
+        held, self._held = self._held, []
+        for dialog in held:
+            dialog.show()
+
+    def _status_changed(self, text: str) -> None:
+        """While room-safe, the status line says only what ``app.public`` words for the room;
+        anything else waits until room-safe is off."""
+        if not self.room_safe or not text or text in self._said or _progress(text):
+            return
+        self._held_message = text
+        self.say(public.REFUSED if text.startswith("✗") else public.HELD)
+
+    def say(self, text: str, ms: int = 15000) -> None:
+        """Put ``text`` in the status line as it is, room-safe or not: only for texts that
+        ``app.public`` words, or that name what the room may see."""
+        self._said = {*list(self._said)[-20:], text}
+        self.statusBar().showMessage(text, ms)
+
+    def _room_note(self, topic: str, text: str) -> None:
+        """A note typed in the room view's hidden line: saved like any other."""
+        self._note_write = self.session.log("note", {"text": text, "topic": topic})
+
+    def _written(self, future: object, _result: object) -> None:
+        if future is not None and future is self._note_write:
+            self._note_write = None
+            if self.room is not None:
+                self.room.note_saved()
+
+    def export_dialog(self, fmt: str) -> None:
+        """File → Export: the review's (the team's report); while room-safe, the room's."""
+        if not self.room_safe:
+            self.show_review().export_dialog(fmt)
+            return
+        from ui.room.export import RoomExport
+
+        if self._export is None:
+            self._export = RoomExport(self.session, self)
+        self._export.ask(fmt)
 
     def follow_theme(self, *_: object) -> None:
         """The system switched between light and dark: re-colour every widget that caches one."""
@@ -324,7 +513,6 @@ class Header(QWidget):
         self.room_safe.setObjectName("roomSafe")
         self.room_safe.setCheckable(True)
         self.room_safe.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        session.room_safe_changed.connect(self.room_safe.setChecked)
         for w in (self.title, self.meeting, self.phase, self.clock):
             row.addWidget(w)
         row.addStretch(1)
@@ -373,6 +561,11 @@ class Header(QWidget):
                                       for m, r in sorted(names.items())) or "only you")
         self.people.setToolTip("\n".join(f"{p.member} — {p.role} on {p.host} (pid {p.pid})"
                                          for p in peers))
+
+
+def _progress(text: str) -> bool:
+    """True for the status line's own progress words, which say nothing private."""
+    return text == "saved" or text.startswith("saving…")
 
 
 def _clock(seconds: int) -> str:
