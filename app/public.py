@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -121,8 +121,8 @@ class PublicView:
     phase: str | None
     team: tuple[PublicMember, ...]
     private_count: int
-    _points: dict[str, dict[str, list[Point]]] = field(default_factory=dict, repr=False,
-                                                       compare=False)
+    #: per issue of the preparation: (key, our points, their points)
+    series: tuple[tuple[str, tuple[Point, ...], tuple[Point, ...]], ...] = ()
 
     def issue(self, key: str) -> PublicIssue | None:
         """The issue ``key``, if the preparation has it."""
@@ -146,16 +146,10 @@ class PublicView:
         """When the meeting in progress started (the room's clock runs from it)."""
         return self.meeting.started if self.meeting else None
 
-    def points(self, key: str) -> dict[str, list[Point]]:
+    def points(self, key: str) -> dict[str, tuple[Point, ...]]:
         """Both sides' values on ``key`` at their offers' numbers (``"us"``, ``"them"``)."""
-        if key not in self._points:
-            found: dict[str, list[Point]] = {side: [] for side in SIDES}
-            for n, offer in enumerate(self.offers, start=1):
-                for term, value in offer.terms:
-                    if term == key:
-                        found[offer.side].append(Point(n, offer.side, value))
-            self._points[key] = found
-        return self._points[key]
+        found = next((s for s in self.series if s[0] == key), (key, (), ()))
+        return {"us": found[1], "them": found[2]}
 
     def recent(self, count: int) -> list[tuple[int, PublicOffer]]:
         """The last ``count`` offers, newest first, each with its number."""
@@ -176,6 +170,7 @@ class PublicLog:
 
     def _reset(self) -> None:
         self._offers: list[PublicOffer] = []
+        self._points: dict[str, dict[str, list[Point]]] = {}
         self._latest: dict[str, dict[str, Decimal]] = {}
         self._agreed: dict[str, Agreed] = {}
         self._phase: str | None = None
@@ -218,8 +213,11 @@ class PublicLog:
             offer = PublicOffer(act.at, act.by, p["side"], _values(p.get("terms")),
                                 _values(p.get("asks")))
             self._offers.append(offer)
+            n = len(self._offers)
             for key, value in offer.terms:
                 self._latest.setdefault(key, {})[offer.side] = value
+                self._points.setdefault(key, {"us": [], "them": []})[offer.side].append(
+                    Point(n, offer.side, value))
         elif act.kind == "agreement":
             for key, value in _values(p.get("terms")):
                 self._agreed[key] = Agreed(key, value, bool(p.get("final")), act.at)
@@ -241,7 +239,9 @@ class PublicLog:
             meetings=tuple(PublicMeeting(m.title, m.started, m.ended) for m in prep.meetings),
             phase=self._phase if prep.current_meeting() is not None else None,
             team=tuple(PublicMember(m.name, m.role) for m in prep.team.values()),
-            private_count=len(self._private))
+            private_count=len(self._private),
+            series=tuple((i.key, tuple(self._points.get(i.key, {}).get("us", ())),
+                          tuple(self._points.get(i.key, {}).get("them", ()))) for i in issues))
 
 
 def _values(raw: Any) -> tuple[tuple[str, Decimal], ...]:

@@ -35,7 +35,7 @@ from app.state import fold
 from app.workspace import Workspace
 from ui import settings
 from ui.main import open_window
-from ui.widgets.offer_chart import value_range
+from ui.widgets.offer_chart import in_window, value_range
 
 DANA, SAM, OLI, PRIYA = "Dana Whitfield", "Sam Ortiz", "Oli Park", "Priya Raman"
 MEMBERS = {"lead": DANA, "sme": SAM, "observer": OLI, "approver": PRIYA}
@@ -127,7 +127,8 @@ def check_room(win, typed: str = "") -> list[str]:
     numbers = {Decimal(n) for t in texts for n in NUMBER.findall(TIME.sub(" ", t))}
     assert not numbers & sealed
     chart = win.room.chart
-    values = [p.value for side in view.points(win.room.selected).values() for p in side]
+    values = [p.value for side in view.points(win.room.selected).values()
+              for p in in_window(side, len(view.offers))]
     assert set(chart.plotted_values()) <= {float(v) for v in values}
     low, high = chart.plot.getPlotItem().vb.viewRange()[1]
     assert (low, high) == pytest.approx(value_range(values))  # from the offers, nothing else
@@ -368,7 +369,7 @@ def test_the_public_view_is_a_whitelist_and_holds_nothing_of_the_analysis(worksp
     acts = ws.acts(negotiation)
     fields = {f.name for f in dataclasses.fields(PublicView)}
     assert fields == {"supplier", "currency", "issues", "offers", "positions", "agreed",
-                      "meetings", "phase", "team", "private_count", "_points"}
+                      "meetings", "phase", "team", "private_count", "series"}
     view = public_view(acts, fold(acts))
     assert view.phase == "bargaining" and view.meeting.title == "Round 2"
     assert view.position("price").ours == Decimal("0.92")

@@ -189,10 +189,16 @@ class MainWindow(QMainWindow):
         self.join_action = self._add(edit, "Join this workspace…", "",
                                      lambda _checked=False: self.join_dialog())
         helpm = menu.addMenu("&Help")
-        self._add(helpm, "Keyboard shortcuts", "F1", self.help.toggle)
+        self._add(helpm, "Keyboard shortcuts", "F1", self._toggle_help)
         #: what shows the team's own view or a dialog that may: off while room-safe
         self.team_actions = [a for a in self.findChildren(QAction) if a.text() in TEAM_ACTIONS
                              or a.text().endswith(" panel")]
+
+    def _toggle_help(self) -> None:
+        """F1: the overlay, listing the shortcuts of the view on screen now."""
+        if not self.help.isVisible():
+            self.help.set_entries(self.shortcuts())
+        self.help.toggle()
 
     def _add(self, menu, text: str, key: str, slot) -> QAction:
         """A menu action with an application-wide shortcut. ``triggered`` passes ``checked``: a
@@ -268,11 +274,20 @@ class MainWindow(QMainWindow):
         reason = refusal(self.session, "phase")
         self.header.phase.setEnabled(reason is None)
         self.header.phase.setToolTip(reason or "Meeting phase (Alt+1 … Alt+6)")
+        self._team_actions()
+
+    def _team_actions(self) -> None:
+        """What shows the team's view is off while room-safe, saying why (``public.NOT_NOW``)."""
+        start = self.meeting_actions["meeting_start"][0]
         for action in self.team_actions:
             if self.room_safe:
                 action.setEnabled(False)
                 action.setToolTip(public.NOT_NOW)
-            elif action not in self.meeting_actions["meeting_start"]:
+            elif action is start:
+                reason = refusal(self.session, "meeting_start")
+                action.setEnabled(reason is None)
+                action.setToolTip(reason or action.text())
+            else:
                 action.setEnabled(True)
                 action.setToolTip(action.text())
 
@@ -349,9 +364,10 @@ class MainWindow(QMainWindow):
                 self._return_line()
                 self.pages.setCurrentWidget(self.team_page)
             self._police_dialogs()
-            self._permissions()
+            self._team_actions()
             self._retitle()
-            self.help.set_entries(self.shortcuts())
+            if self.help.isVisible():
+                self.help.set_entries(self.shortcuts())
             self._refocus()
             if not on and self._held_message:
                 self.statusBar().showMessage(self._held_message, 15000)
@@ -418,12 +434,13 @@ class MainWindow(QMainWindow):
             self._held.append(dialog)
 
     def _police_dialogs(self) -> None:
+        dialogs = self.findChildren(QDialog)
         if self.room_safe:
-            for dialog in self.findChildren(QDialog):
+            for dialog in dialogs:
                 if dialog.isVisible() or callable(getattr(dialog, "cover", None)):
                     self.police(dialog)
             return
-        for dialog in self.findChildren(QDialog):
+        for dialog in dialogs:
             if callable(getattr(dialog, "cover", None)):
                 dialog.cover(False)
         held, self._held = self._held, []

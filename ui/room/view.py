@@ -112,7 +112,12 @@ class RoomView(QWidget):
         self.team.setWordWrap(True)
         right.addWidget(self.team)
         self.private = _label("", "muted")
+        self.keys_hint = _label("Your single keys work here as in your own view; what they "
+                                "save stays private.", "muted")
+        self.keys_hint.setWordWrap(True)
+        self.keys_hint.hide()
         right.addWidget(self.private)
+        right.addWidget(self.keys_hint)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
@@ -126,6 +131,7 @@ class RoomView(QWidget):
             self.line_slot.addWidget(line)
             line.show()
         self.note.setVisible(line is None)
+        self.keys_hint.setVisible(line is None and self.keys is not None)
 
     def focus_entry(self) -> None:
         """The keyboard goes to the hosted line, else to the note line's view."""

@@ -2,7 +2,8 @@
 
 Fed only with ``app.public`` points, so that what it draws is what both sides said. The axes are
 set from those values alone (never from the chart's own bounds), so no range gives a hidden line
-away. One item per series, updated with ``setData``.
+away. The latest ``WINDOW`` offers show (a long meeting stays readable, and quick to draw); one item
+per series, updated with ``setData``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,19 @@ from ui import theme
 from ui.widgets.trajectory import setup_plot, steps, style_plot
 
 SIDES = ("them", "us")
+WINDOW = 60  # offers on the x axis at most
+
+
+def first_shown(offers: int) -> int:
+    """The number of the first offer on the x axis."""
+    return max(offers - WINDOW + 1, 1)
+
+
+def in_window(points: tuple | list, offers: int) -> list:
+    """The points drawn: from the first offer shown on, with the one standing then."""
+    first = first_shown(offers)
+    start = next((n for n, p in enumerate(points) if p.n >= first), len(points))
+    return list(points[max(start - 1, 0):])
 
 
 def value_range(values: list[Decimal]) -> tuple[float, float]:
@@ -58,21 +72,24 @@ class OfferChart(QWidget):
         style_plot(self.plot, theme.scaled_font(self.font(), 1.0), "offers, in order")
         self._set_caption(self._caption, force=True)
 
-    def show_points(self, points: dict[str, list[Point]], offers: int, caption: str) -> None:
-        """Draw both sides' ``points`` over ``offers`` offers, the y axis captioned."""
+    def show_points(self, points: dict[str, tuple[Point, ...]], offers: int,
+                    caption: str) -> None:
+        """Draw both sides' ``points`` over ``offers`` offers (the latest ``WINDOW``), the y
+        axis captioned."""
         shown = (tuple(len(points[s]) for s in SIDES), offers, caption,
                  tuple(points[s][-1] for s in SIDES if points[s]))
         if shown == self._shown:  # nothing new: no redraw
             return
         self._shown = shown
-        end = offers + 0.6
+        end, first = offers + 0.6, first_shown(offers)
+        shown_points = {side: in_window(points[side], offers) for side in SIDES}
         for side in SIDES:
-            self.curves[side].setData(*steps(points[side], end))
-            self.dots[side].setData([p.n for p in points[side]],
-                                    [float(p.value) for p in points[side]])
+            self.curves[side].setData(*steps(shown_points[side], end))
+            self.dots[side].setData([p.n for p in shown_points[side]],
+                                    [float(p.value) for p in shown_points[side]])
         item = self.plot.getPlotItem()
-        item.setXRange(0.5, max(end + 0.4, 4.0), padding=0)
-        values = [p.value for s in SIDES for p in points[s]]
+        item.setXRange(first - 0.5, max(end + 0.4, first + 3.0), padding=0)
+        values = [p.value for s in SIDES for p in shown_points[s]]
         if values:
             item.setYRange(*value_range(values), padding=0)
         self._set_caption(caption)
