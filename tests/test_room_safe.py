@@ -137,7 +137,7 @@ def check_room(win, typed: str = "") -> list[str]:
 
 def settle(qtbot, win) -> None:
     """Wait until the room view has drawn what the session holds."""
-    qtbot.waitUntil(lambda: not win._room_timer.isActive(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not win.switch.timer.isActive(), timeout=WAIT_MS)
     QApplication.processEvents()
 
 

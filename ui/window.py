@@ -2,11 +2,10 @@
 when confidential figures are locked here or no keychain can keep the join phrase, the role's panel,
 and a status line. Meeting controls, joining and the help overlay live here; panels do the rest.
 
-Room-safe (F12) is switched here and nowhere else: the window then shows only the room view
-(``ui.room``), drawn from ``app.public``'s view, in place of the header, banner, panels, Prepare and
-Review; its title, status line and dialogs say only what ``app.public`` words for the room. The
-lead's quick-entry line is lent to the room view (its text and the keyboard stay), the role's
-single keys go on working, and the switch is remembered per workspace.
+Room-safe (F12) is toggled here and nowhere else: the window then shows only the room view
+(``ui.room.switch``: drawn from ``app.public``'s view, in place of the header, banner, panels,
+Prepare and Review), its title says only what ``app.public`` words for the room, what would show
+the team's view is off, and the switch is remembered per workspace.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -33,10 +31,10 @@ from app import public
 from app.domain import PHASES, ROLES
 from ui import settings, theme
 from ui.join import JoinDialog, KeyBanner
+from ui.room.switch import RoomSwitch
 from ui.session import Session
 from ui.widgets.common import refusal
 from ui.widgets.help import HelpOverlay
-from ui.widgets.quickentry import QuickEntry
 
 PANELS = {
     "lead": "ui.panels.lead:LeadPanel",
@@ -45,7 +43,6 @@ PANELS = {
     "approver": "ui.panels.approver:ApproverPanel",
 }
 ROOM_SAFE_KEY = "F12"
-REFRESH_MS = 30  # acts arriving together are drawn once in the room view
 TEAM_ACTIONS = ("Import scenario…", "Export scenario…", "Start meeting", "Prepare", "Review",
                 "Join this workspace…")
 
@@ -71,14 +68,6 @@ class MainWindow(QMainWindow):
         self._back_to = session.role
         self.start_question = None  # the "start unprepared?" question, while it is open
         self.join: JoinDialog | None = None  # the join-phrase dialog, while it is open
-        self.room_safe = False
-        self.room = None  # the room view (ui.room.view.RoomView), built on first use
-        self._lent: tuple | None = None  # (line, its layout, its place) while the room has it
-        self._held: list[QDialog] = []  # dialogs put away while room-safe
-        self._held_message: str | None = None  # the status line's message, while room-safe
-        self._note_write = None  # the note typed in the room view, while it is saved
-        self._said: set[str] = set(public.WORDINGS)  # status texts the room may read
-        self._export = None  # the room's exports (ui.room.export.RoomExport), on first use
         self.stack = QStackedWidget()
         self.header = Header(session)
         self.banner = KeyBanner(session.ws)  # locked here / no usable keychain: never silent
@@ -93,10 +82,11 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.team_page)
         self.setCentralWidget(self.pages)
         self.help = HelpOverlay(self.pages)
+        self.switch = RoomSwitch(self)
         self._actions()
         self.show_role(session.role)
         self._wire()
-        self._retitle()
+        self.retitle()
         self._permissions()
         if settings.room_safe(str(session.ws.path)) if room_safe is None else room_safe:
             self.set_room_safe(True, remember=False)  # before the first paint: no flash
@@ -105,14 +95,8 @@ class MainWindow(QMainWindow):
         s = self.session
         s.write_failed.connect(self._failed)
         s.write_pending.connect(self._pending)
-        s.write_done.connect(self._written)
-        s.preparation_changed.connect(self._retitle)
+        s.preparation_changed.connect(self.retitle)
         s.preparation_changed.connect(self._permissions)
-        self._room_timer = QTimer(self, singleShot=True, interval=REFRESH_MS,
-                                  timeout=self._draw_room)
-        for signal in (s.acts_added, s.preparation_changed, s.reloaded):
-            signal.connect(self._room_changed)
-        self.statusBar().messageChanged.connect(self._status_changed)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.follow_theme)
 
     # --- panels ---------------------------------------------------------------------------------
@@ -123,7 +107,7 @@ class MainWindow(QMainWindow):
             panel = panel_class(role)(self.session)
             opened = getattr(panel, "dialog_opened", None)
             if opened is not None:  # a dialog of the meeting: worded for the room if need be
-                opened.connect(self.police)
+                opened.connect(self.switch.police)
             self.panels[role] = panel
             self.stack.addWidget(panel)
         self.stack.setCurrentWidget(self.panels[role])
@@ -327,8 +311,6 @@ class MainWindow(QMainWindow):
 
     def _failed(self, future: object, message: str) -> None:
         """Every failed write (and a feed that cannot be read) in the status line: no modal."""
-        if future is not None and future is self._note_write:
-            self._note_write = None  # the room view's note line keeps its text
         prefix = "✗ not saved: " if future is not None else "✗ "
         self.statusBar().showMessage(prefix + message, 15000)
 
@@ -338,7 +320,8 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("saved", 2000)
 
-    def _retitle(self, *_: object) -> None:
+    def retitle(self, *_: object) -> None:
+        """The window's title (in room-safe, worded by ``app.public``)."""
         if self.room_safe:
             self.setWindowTitle(public.window_title(self.room.view, self.session.member,
                                                     self.session.role))
@@ -349,138 +332,41 @@ class MainWindow(QMainWindow):
 
     # --- room-safe ------------------------------------------------------------------------------
 
+    @property
+    def room_safe(self) -> bool:
+        """True while the window shows only what the room may see."""
+        return self.switch.on
+
+    @property
+    def room(self):
+        """The room view (``ui.room.view.RoomView``), once built."""
+        return self.switch.room
+
     def set_room_safe(self, on: bool, remember: bool = True) -> None:
         """Show only what the room may see (the room view), or the team's own view again.
         ``remember``: keep the choice for the next start on this workspace."""
         on = bool(on)
         if on != self.room_safe:
-            self.room_safe = on
-            if on:
-                room = self._room_view()
-                room.show_view(self.session.public_view())
-                self._lend_line(room)
-                self.pages.setCurrentWidget(room)
-            else:
-                self._return_line()
-                self.pages.setCurrentWidget(self.team_page)
-            self._police_dialogs()
+            self.switch.apply(on)
             self._team_actions()
-            self._retitle()
+            self.retitle()
             if self.help.isVisible():
                 self.help.set_entries(self.shortcuts())
-            self._refocus()
-            if not on and self._held_message:
-                self.statusBar().showMessage(self._held_message, 15000)
+            if not on:
+                focus = getattr(self.stack.currentWidget(), "focus_entry", None)
+                if focus:
+                    focus()
             if remember:
                 settings.remember_room_safe(str(self.session.ws.path), on)
         self.room_safe_action.setChecked(on)
         self.header.room_safe.setChecked(on)
 
-    def _room_view(self):
-        if self.room is None:
-            from ui.room.view import RoomView  # pyqtgraph's chart: built when first needed
-
-            self.room = RoomView()
-            self.room.leave.connect(lambda: self.set_room_safe(False))
-            self.room.note_entered.connect(self._room_note)
-            self.room.keys = getattr(self.panels.get(self.session.role), "tag_key", None)
-            self.pages.addWidget(self.room)
-        return self.room
-
-    def _lend_line(self, room) -> None:
-        """The lead's quick-entry line moves into the room view, its text and focus kept; what
-        others answer about it (a refusal that may name a limit) is worded for the room."""
-        line = getattr(self.panels.get(self.session.role), "entry", None)
-        if not isinstance(line, QuickEntry):
-            room.host_line(None)
-            return
-        layout = line.parentWidget().layout()
-        self._lent = (line, layout, layout.indexOf(line))
-        line.cover((public.REFUSED, public.HELD))
-        room.host_line(line)
-
-    def _return_line(self) -> None:
-        if self._lent is not None:
-            line, layout, index = self._lent
-            self._lent = None
-            layout.insertWidget(index, line)
-            line.cover(None)
-
-    def _refocus(self) -> None:
-        if self.room_safe:
-            self.room.focus_entry()
-            return
-        focus = getattr(self.stack.currentWidget(), "focus_entry", None)
-        if focus:
-            focus()
-
-    def _room_changed(self, *_: object) -> None:
-        if self.room_safe and not self._room_timer.isActive():
-            self._room_timer.start()
-
-    def _draw_room(self) -> None:
-        if self.room_safe:
-            self.room.show_view(self.session.public_view())
-            self._retitle()
-
-    def police(self, dialog: QDialog) -> None:
-        """A dialog opened by a panel: one that can word itself for the room (``cover``) does
-        so while room-safe; any other waits, hidden, until room-safe is off."""
-        cover = getattr(dialog, "cover", None)
-        if callable(cover):
-            cover(self.room_safe)
-        elif self.room_safe and dialog.isVisible():
-            dialog.hide()
-            self._held.append(dialog)
-
-    def _police_dialogs(self) -> None:
-        dialogs = self.findChildren(QDialog)
-        if self.room_safe:
-            for dialog in dialogs:
-                if dialog.isVisible() or callable(getattr(dialog, "cover", None)):
-                    self.police(dialog)
-            return
-        for dialog in dialogs:
-            if callable(getattr(dialog, "cover", None)):
-                dialog.cover(False)
-        held, self._held = self._held, []
-        for dialog in held:
-            dialog.show()
-
-    def _status_changed(self, text: str) -> None:
-        """While room-safe, the status line says only what ``app.public`` words for the room;
-        anything else waits until room-safe is off."""
-        if not self.room_safe or not text or text in self._said or _progress(text):
-            return
-        self._held_message = text
-        self.say(public.REFUSED if text.startswith("✗") else public.HELD)
-
-    def say(self, text: str, ms: int = 15000) -> None:
-        """Put ``text`` in the status line as it is, room-safe or not: only for texts that
-        ``app.public`` words, or that name what the room may see."""
-        self._said = {*list(self._said)[-20:], text}
-        self.statusBar().showMessage(text, ms)
-
-    def _room_note(self, topic: str, text: str) -> None:
-        """A note typed in the room view's hidden line: saved like any other."""
-        self._note_write = self.session.log("note", {"text": text, "topic": topic})
-
-    def _written(self, future: object, _result: object) -> None:
-        if future is not None and future is self._note_write:
-            self._note_write = None
-            if self.room is not None:
-                self.room.note_saved()
-
     def export_dialog(self, fmt: str) -> None:
         """File → Export: the review's (the team's report); while room-safe, the room's."""
-        if not self.room_safe:
+        if self.room_safe:
+            self.switch.export(fmt)
+        else:
             self.show_review().export_dialog(fmt)
-            return
-        from ui.room.export import RoomExport
-
-        if self._export is None:
-            self._export = RoomExport(self.session, self)
-        self._export.ask(fmt)
 
     def follow_theme(self, *_: object) -> None:
         """The system switched between light and dark: re-colour every widget that caches one."""
@@ -578,11 +464,6 @@ class Header(QWidget):
                                       for m, r in sorted(names.items())) or "only you")
         self.people.setToolTip("\n".join(f"{p.member} — {p.role} on {p.host} (pid {p.pid})"
                                          for p in peers))
-
-
-def _progress(text: str) -> bool:
-    """True for the status line's own progress words, which say nothing private."""
-    return text == "saved" or text.startswith("saving…")
 
 
 def _clock(seconds: int) -> str:

@@ -14,13 +14,14 @@ from ui.review.export import FORMATS, Exporter
 class RoomExport(QObject):
     """Asks where to write the room's report or CSV, then writes it in the background."""
 
-    def __init__(self, session, window):
+    def __init__(self, session, window, say):
+        """``say(text, ms)`` puts a text the room may read in the status line."""
         super().__init__(window)
-        self.window = window
+        self.window, self.say = window, say
         self.exporter = Exporter(session, self)
-        self.exporter.progress.connect(lambda p: window.say(f"writing… {p} %", 0))
-        self.exporter.done.connect(lambda _p, text: window.say(text, 8000))
-        self.exporter.failed.connect(lambda path, _text: window.say(
+        self.exporter.progress.connect(lambda p: say(f"writing… {p} %", 0))
+        self.exporter.done.connect(lambda _p, text: say(text, 8000))
+        self.exporter.failed.connect(lambda path, _text: say(
             f"✗ {Path(path).name} not written: check the folder and try again", 15000))
 
     def ask(self, fmt: str) -> None:
@@ -35,5 +36,5 @@ class RoomExport(QObject):
 
     def write(self, fmt: str, path: str) -> None:
         """Write the room's ``fmt`` file at ``path``."""
-        self.window.say(f"writing {Path(path).name}…", 0)
+        self.say(f"writing {Path(path).name}…", 0)
         self.exporter.export(fmt, path, public=True)
