@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain import Act, Preparation
-from app.numbers import NotANumber, parse_decimal
+from app.numbers import NotANumber, dec_str, parse_decimal
 
 #: Meeting acts the room sees (the offers, what was agreed, the phase) and the acts that bound a
 #: meeting. Every other meeting act is the team's own and is only counted.
@@ -68,7 +68,7 @@ class Position:
         sides have a value."""
         if self.ours is None or self.theirs is None:
             return None
-        return abs(self.ours - self.theirs).normalize()
+        return Decimal(dec_str(abs(self.ours - self.theirs).normalize()))  # 40, not 4E+1
 
 
 @dataclass(frozen=True, slots=True)

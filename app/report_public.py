@@ -78,7 +78,9 @@ class PublicReport(Sheet):
 
     def charts(self) -> list[Flowable]:
         v = self.view
-        out: list[Flowable] = [self.p("Offers per issue", self.h2)]
+        out: list[Flowable] = [self.p("Offers per issue", self.h2), self.p(
+            f"Our offers in blue, {side_name(v, 'them')}'s in orange; the agreed value, if "
+            f"any, in green.", self.small)]
         for issue in v.issues:
             agreed = v.agreed_on(issue.key)
             chart = trajectory(v.points(issue.key), len(v.offers),

@@ -231,6 +231,18 @@ def test_the_typed_line_and_the_keyboard_survive_f12_both_ways(qtbot, window):
     check_room(win)
 
 
+def test_the_line_is_in_one_layout_at_a_time_over_many_toggles(qtbot, window):
+    win = window("lead")
+    lead, entry = win.panels["lead"], win.panels["lead"].entry
+    for n in range(100):  # it once sat in two layouts and Qt crashed some toggles later
+        win.set_room_safe(n % 2 == 0, remember=False)
+        QApplication.processEvents()
+        in_room = win.room.line_slot.indexOf(entry) >= 0
+        in_panel = lead.layout().indexOf(entry) >= 0
+        assert (in_room, in_panel) == ((True, False) if win.room_safe else (False, True))
+    assert lead.layout().indexOf(entry) == 0 and win.room.line_slot.count() == 0
+
+
 def test_a_refused_offer_is_worded_for_the_room(qtbot, window, monkeypatch):
     from app.errors import InvalidInput
 
@@ -374,6 +386,7 @@ def test_the_public_view_is_a_whitelist_and_holds_nothing_of_the_analysis(worksp
     assert view.phase == "bargaining" and view.meeting.title == "Round 2"
     assert view.position("price").ours == Decimal("0.92")
     assert view.position("price").gap == Decimal("0.025")
+    assert str(view.position("payment").gap) == "40"  # as the room reads it: no 4E+1
     assert view.private_count == 8  # a3 a4 a6 a10 a12 x2 x3 x4: counted, never shown
     analysis = analyze(acts)
     shown = repr(view)

@@ -83,6 +83,7 @@ class RoomSwitch(QObject):
             return
         layout = line.parentWidget().layout()
         self._lent = (line, layout, layout.indexOf(line))
+        layout.removeWidget(line)  # out of the panel's layout before it moves (never in two)
         line.cover((public.REFUSED, public.HELD))
         room.host_line(line)
 
@@ -90,6 +91,7 @@ class RoomSwitch(QObject):
         if self._lent is not None:
             line, layout, index = self._lent
             self._lent = None
+            self.room.release_line(line)
             layout.insertWidget(index, line)
             line.cover(None)
 

@@ -133,6 +133,10 @@ class RoomView(QWidget):
         self.note.setVisible(line is None)
         self.keys_hint.setVisible(line is None and self.keys is not None)
 
+    def release_line(self, line: QWidget) -> None:
+        """Give the hosted line back (out of this view's layout; its owner puts it back)."""
+        self.line_slot.removeWidget(line)
+
     def focus_entry(self) -> None:
         """The keyboard goes to the hosted line, else to the note line's view."""
         if self.line_slot.count():
