@@ -257,6 +257,11 @@ def _values(raw: Any) -> tuple[tuple[str, Decimal], ...]:
     return tuple(out)
 
 
+def side_name(view: PublicView, side: str) -> str:
+    """``us``, or the supplier's name for their side."""
+    return "us" if side == "us" else (view.supplier or "them")
+
+
 def public_view(acts: Iterable[Act], prep: Preparation) -> PublicView:
     """The public view of a whole journal (``prep``: the preparation after it)."""
     return PublicLog().extend(acts).view(prep)

@@ -11,7 +11,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether
 
-from app.public import ROLE_NAMES, PublicView
+from app.public import ROLE_NAMES, PublicView, side_name
 from app.report_charts import trajectory
 from app.report_sections import Sheet, when
 from app.rules import format_time
@@ -26,11 +26,6 @@ def with_unit(view: PublicView, key: str, value: Any) -> str:
     issue = view.issue(key)
     unit = issue.unit if issue and issue.unit else ""
     return f"{value} {unit}".strip() if value is not None else "—"
-
-
-def side_name(view: PublicView, side: str) -> str:
-    """``us``, or the supplier's name for their side."""
-    return "us" if side == "us" else (view.supplier or "them")
 
 
 @dataclass

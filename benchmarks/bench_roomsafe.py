@@ -65,8 +65,8 @@ def timed(app, stack, paints: Paints, action) -> float:
     return spent
 
 
-def bench_caucus(app, path: Path, negotiation: int, toggles: int) -> tuple[list, list]:
-    """(toggles on, toggles off) in ms, on the lead's window (its room view already built)."""
+def lead_window(app, path: Path, negotiation: int):
+    """(workspace, the lead's window shown at ``SIZE`` and drawn, room-safe off)."""
     from app.workspace import Workspace
     from ui.main import open_window
 
@@ -76,6 +76,12 @@ def bench_caucus(app, path: Path, negotiation: int, toggles: int) -> tuple[list,
     window.show()
     for _ in range(5):
         app.processEvents()
+    return ws, window
+
+
+def bench_caucus(app, path: Path, negotiation: int, toggles: int) -> tuple[list, list]:
+    """(toggles on, toggles off) in ms, on the lead's window (its room view already built)."""
+    ws, window = lead_window(app, path, negotiation)
     paints = Paints(window.team_page)
     window.set_room_safe(True, remember=False)  # builds the room view, then watches it too
     app.processEvents()
@@ -96,15 +102,7 @@ def bench_caucus(app, path: Path, negotiation: int, toggles: int) -> tuple[list,
 
 def bench_first(app, path: Path, negotiation: int) -> float:
     """The first toggle on of a fresh window (ms): it builds the room view."""
-    from app.workspace import Workspace
-    from ui.main import open_window
-
-    ws = Workspace(path)
-    window = open_window(ws, negotiation, "Dana Whitfield", "lead", room_safe=False)
-    window.resize(*SIZE)
-    window.show()
-    for _ in range(5):
-        app.processEvents()
+    ws, window = lead_window(app, path, negotiation)
     t0 = time.perf_counter()
     window.set_room_safe(True, remember=False)
     app.processEvents()

@@ -11,7 +11,6 @@ the team's view is off, and the switch is remembered per workspace.
 from __future__ import annotations
 
 import importlib
-from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -33,7 +32,7 @@ from ui import settings, theme
 from ui.join import JoinDialog, KeyBanner
 from ui.room.switch import RoomSwitch
 from ui.session import Session
-from ui.widgets.common import refusal
+from ui.widgets.common import clock_text, refusal
 from ui.widgets.help import HelpOverlay
 
 PANELS = {
@@ -438,8 +437,7 @@ class Header(QWidget):
             self.clock.setText("")
         else:
             self.meeting.setText(current.title)
-            elapsed = int((datetime.now(UTC) - current.started).total_seconds())
-            self.clock.setText(_clock(max(elapsed, 0)))
+            self.clock.setText(clock_text(current.started))
         self.phase.setCurrentText(self._phase())
 
     def _phase(self) -> str:
@@ -464,9 +462,3 @@ class Header(QWidget):
                                       for m, r in sorted(names.items())) or "only you")
         self.people.setToolTip("\n".join(f"{p.member} — {p.role} on {p.host} (pid {p.pid})"
                                          for p in peers))
-
-
-def _clock(seconds: int) -> str:
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"

@@ -3,12 +3,9 @@ recent offers, and the note line that hides what is typed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -20,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.meeting import parse_note
-from app.public import PublicIssue, PublicOffer, PublicView
+from app.public import PublicIssue, PublicOffer, PublicView, side_name
 from ui import theme
-from ui.widgets.common import ElidedLabel, EscapeLine, add_shortcut, fmt
+from ui.widgets.common import ElidedLabel, EscapeLine, PickCard, add_shortcut, fmt
 
 RECENT = 14  # offers listed
 BIG = 2.3  # the current offers and the gap
@@ -40,46 +37,27 @@ def offer_line(view: PublicView, offer: PublicOffer) -> str:
     return terms_line(view, offer.terms) + asks
 
 
-def side_name(view: PublicView, side: str) -> str:
-    """``us``, or the supplier's name for their side."""
-    return "us" if side == "us" else (view.supplier or "them")
-
-
-def clock_text(start: datetime | None, now: datetime | None = None) -> str:
-    """``12:04`` (or ``1:02:03``) since ``start``; empty without a meeting."""
-    if start is None:
-        return ""
-    seconds = max(int(((now or datetime.now(UTC)) - start).total_seconds()), 0)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
-
-
 def _unit(view: PublicView, key: str) -> str | None:
     issue = view.issue(key)
     return issue.unit if issue else None
 
 
-def _label(text: str = "", role: str | None = None, scale: float = 1.0,
-           bold: bool = False) -> QLabel:
-    label = QLabel(text)
+def label(text: str = "", role: str | None = None, scale: float = 1.0,
+          bold: bool = False) -> QLabel:
+    """A label in a colour role (``theirs``, ``muted``…), its font scaled from the system's."""
+    made = QLabel(text)
     if role:
-        label.setProperty("role", role)
+        made.setProperty("role", role)
     if scale != 1.0 or bold:
-        label.setFont(theme.scaled_font(label.font(), scale, bold))
-    return label
+        made.setFont(theme.scaled_font(made.font(), scale, bold))
+    return made
 
 
-class IssueTile(QFrame):
+class IssueTile(PickCard):
     """One issue: their offer, ours and the gap, large; what is agreed. A click charts it."""
 
-    clicked = Signal(str)
-
     def __init__(self, issue: PublicIssue, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.key = issue.key
-        self.setProperty("card", True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        super().__init__(issue.key, parent)
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 6, 10, 6)
         box.setSpacing(2)
@@ -90,11 +68,11 @@ class IssueTile(QFrame):
         grid.setHorizontalSpacing(8)
         self.values: dict[str, QLabel] = {}
         for col, (key, role) in enumerate((("them", "theirs"), ("us", "ours"), ("gap", None))):
-            grid.addWidget(_label(key, role or "muted"), 0, col)
-            self.values[key] = _label("—", role, BIG, bold=True)
+            grid.addWidget(label(key, role or "muted"), 0, col)
+            self.values[key] = label("—", role, BIG, bold=True)
             grid.addWidget(self.values[key], 1, col)
         box.addLayout(grid)
-        self.agreed = _label("", "agreed", 1.1, bold=True)
+        self.agreed = label("", "agreed", 1.1, bold=True)
         box.addWidget(self.agreed)
 
     def show_issue(self, view: PublicView, issue: PublicIssue) -> None:
@@ -109,16 +87,6 @@ class IssueTile(QFrame):
         self.agreed.setText("" if agreed is None else
                             f"✓ agreed {fmt(agreed.value, issue.unit, view.currency)} · "
                             f"{'final' if agreed.final else 'tentative'}")
-
-    def set_selected(self, on: bool) -> None:
-        """Outline the tile whose issue is charted."""
-        self.setProperty("selected", on)
-        self.style().unpolish(self)
-        self.style().polish(self)
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        self.clicked.emit(self.key)
-        super().mousePressEvent(event)
 
 
 class RecentOffers(QTableWidget):

@@ -18,17 +18,15 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import public
-from app.public import PublicView
+from app.public import PublicView, side_name
 from ui import theme
 from ui.room.parts import (
     IssueTile,
     NoteLine,
     RecentOffers,
-    _label,
-    clock_text,
-    side_name,
+    label,
 )
-from ui.widgets.common import add_shortcut
+from ui.widgets.common import add_shortcut, clock_text
 from ui.widgets.offer_chart import OfferChart
 
 
@@ -76,10 +74,10 @@ class RoomView(QWidget):
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.supplier = _label("", None, 1.4, bold=True)
-        self.meeting = _label("", None, 1.15)
-        self.phase = _label("", "muted", 1.15, bold=True)
-        self.clock = _label("", None, 1.4, bold=True)
+        self.supplier = label("", None, 1.4, bold=True)
+        self.meeting = label("", None, 1.15)
+        self.phase = label("", "muted", 1.15, bold=True)
+        self.clock = label("", None, 1.4, bold=True)
         self.switch = QPushButton(public.SWITCH)
         self.switch.setObjectName("roomSwitch")
         self.switch.setCheckable(True)
@@ -95,7 +93,7 @@ class RoomView(QWidget):
     def _body(self) -> QHBoxLayout:
         left = QVBoxLayout()
         head = QHBoxLayout()
-        self.chart_title = _label("", None, 1.2, bold=True)
+        self.chart_title = label("", None, 1.2, bold=True)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         head.addWidget(self.chart_title)
@@ -105,14 +103,14 @@ class RoomView(QWidget):
         self.chart = OfferChart()
         left.addWidget(self.chart, 1)
         right = QVBoxLayout()
-        right.addWidget(_label("Recent offers", "muted"))
+        right.addWidget(label("Recent offers", "muted"))
         self.recent = RecentOffers()
         right.addWidget(self.recent, 1)
-        self.team = _label("", "muted")
+        self.team = label("", "muted")
         self.team.setWordWrap(True)
         right.addWidget(self.team)
-        self.private = _label("", "muted")
-        self.keys_hint = _label("Your single keys work here as in your own view; what they "
+        self.private = label("", "muted")
+        self.keys_hint = label("Your single keys work here as in your own view; what they "
                                 "save stays private.", "muted")
         self.keys_hint.setWordWrap(True)
         self.keys_hint.hide()

@@ -5,6 +5,7 @@ colour roles, and what the member's role may not do (``refusal``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -64,6 +65,17 @@ def issue_tooltip(issue: Issue, currency: str | None) -> str:
     if issue.locked:
         lines.append(LOCKED_TIP)
     return "\n".join(lines)
+
+
+def clock_text(start: datetime | None, now: datetime | None = None) -> str:
+    """The meeting clock since ``start``: ``12:04``, or ``1:02:03`` past an hour; empty without
+    a start."""
+    if start is None:
+        return ""
+    seconds = max(int(((now or datetime.now(UTC)) - start).total_seconds()), 0)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def refusal(session, kind: str, payload: dict | None = None) -> str | None:
@@ -162,6 +174,30 @@ class Card(QFrame):
         self.title.setProperty("role", "muted")
         if title:
             self.box.addWidget(self.title)
+
+
+class PickCard(QFrame):
+    """A card that stands for one issue (``key``): a click emits ``clicked(key)``; the card
+    whose issue is charted is outlined (``set_selected``)."""
+
+    clicked = Signal(str)
+
+    def __init__(self, key: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.key = key
+        self.setProperty("card", True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_selected(self, on: bool) -> None:
+        """Outline the card (its issue is the one charted)."""
+        self.setProperty("selected", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self.clicked.emit(self.key)
+        event.accept()
 
 
 class FigureLabel(QLabel):

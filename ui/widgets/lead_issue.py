@@ -3,14 +3,14 @@ the lead's screen), agreement, concession sizes per side, and the authority mete
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain import Issue
 from app.meeting import Meter, trend
 from ui import theme
 from ui.widgets.authority import AuthorityMeter, meter_text
-from ui.widgets.common import LOCKED, ElidedLabel, FigureLabel, fmt, styled
+from ui.widgets.common import LOCKED, ElidedLabel, FigureLabel, PickCard, fmt, styled
 
 BIG = 2.1  # positions and gap
 SHOWN_SIZES = 4  # the latest concession sizes a card lists
@@ -36,18 +36,12 @@ def side_role(side: str) -> str:
     return "ours" if side in ("ours", "us") else "theirs"
 
 
-class IssueCard(QFrame):
+class IssueCard(PickCard):
     """One issue at a glance; a click picks it for the big chart."""
 
-    clicked = Signal(str)
-
     def __init__(self, issue: Issue, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.key = issue.key
+        super().__init__(issue.key, parent)
         self.issue = issue
-        self.setProperty("card", True)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 6, 10, 6)
         box.setSpacing(2)
@@ -107,16 +101,6 @@ class IssueCard(QFrame):
         label.setProperty("role", "muted")
         self.units[key] = label
         return label
-
-    def set_selected(self, on: bool) -> None:
-        """Outline the card whose issue the chart shows."""
-        self.setProperty("selected", on)
-        self.style().unpolish(self)
-        self.style().polish(self)
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        self.clicked.emit(self.key)
-        event.accept()
 
     def show_state(self, issue: Issue, currency: str | None, state: dict | None,
                    meter: Meter | None, member: str) -> None:
