@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         """Every shortcut of the window and the view on screen, for the help overlay."""
         entries = [(a.shortcut().toString(), a.text().replace("&", ""))
                    for a in self.findChildren(QAction)
-                   if not a.shortcut().isEmpty() and a.isEnabled()]
+                   if not a.shortcut().isEmpty() and (a.isEnabled() or not self.room_safe)]
         view = self.room if self.room_safe else self.stack.currentWidget()
         entries += list(getattr(view, "shortcuts", lambda: [])())
         return entries
