@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog
 
 from app import public
+from ui.room.export import RoomExport
 from ui.widgets.quickentry import QuickEntry
 
 REFRESH_MS = 30  # acts arriving together are drawn once
@@ -62,7 +63,7 @@ class RoomSwitch(QObject):
 
     def _room_view(self):
         if self.room is None:
-            from ui.room.view import RoomView  # pyqtgraph's chart: built when first needed
+            from ui.room.view import RoomView  # a start-up cost (pyqtgraph) only once it shows
 
             self.room = RoomView()
             self.room.leave.connect(lambda: self.window.set_room_safe(False))
@@ -159,8 +160,6 @@ class RoomSwitch(QObject):
 
     def export(self, fmt: str) -> None:
         """File → Export while on: the room's PDF or CSV."""
-        from ui.room.export import RoomExport
-
         if self._export is None:
             self._export = RoomExport(self.session, self.window, self.say)
         self._export.ask(fmt)
