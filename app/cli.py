@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", metavar="FILE", help="write the report to share, as a PDF")
     p.add_argument("--csv", metavar="FILE", help="write the journal as CSV, one row per act")
     p.add_argument("--room-safe", action="store_true",
-                   help="leave every confidential figure out of the PDF")
+                   help="write the PDF and the CSV the room may see: only what both sides know")
     p.add_argument("--include-confidential", action="store_true",
                    help="write the sealed figures (walk-aways, targets, BATNA, limits, plan) into "
                         "the CSV; without it they are left out")
@@ -181,8 +181,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write a negotiation out: a scenario file, a PDF report, the journal as CSV (any of them)."""
     if not (args.scenario or args.pdf or args.csv):
         raise InvalidInput("say what to write: --scenario FILE, --pdf FILE and/or --csv FILE")
-    if args.room_safe and not args.pdf:
-        raise InvalidInput("--room-safe is for the PDF report: add --pdf FILE")
+    if args.room_safe and args.scenario:
+        raise InvalidInput("--room-safe is for the PDF report and the CSV: a scenario file holds "
+                           "the whole preparation")
+    if args.room_safe and args.include_confidential:
+        raise InvalidInput("--include-confidential and --room-safe ask for opposite CSVs: "
+                           "choose one")
     with open_workspace(args, read_only=True) as ws:
         negotiation = ws.find(args.negotiation)
         acts = ws.acts(negotiation)
@@ -195,9 +199,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = scenario.export_scenario(acts)
         _writing(args.scenario, scenario.write_json, args.scenario, data)
     if args.csv:
-        from app.report import write_csv
+        from app.report import write_csv, write_public_csv
 
-        _writing(args.csv, write_csv, args.csv, csv_acts(args, acts, locked))
+        if args.room_safe:
+            _writing(args.csv, write_public_csv, args.csv, acts)
+        else:
+            _writing(args.csv, write_csv, args.csv, csv_acts(args, acts, locked))
     if args.pdf:
         from app.report import write_pdf
 

@@ -2,11 +2,10 @@
 
 The PDF holds the summary, the agreed terms, a trajectory chart per issue, the concession ledger,
 the alerts, the tactics and how we answered them, the debrief and the timeline. With
-``room_safe`` every confidential value is left out (targets, walk-aways, BATNA, authority limits
-and approval values, the plan, forecasts, scores and shares of our range, which would give the
-range away), and so is the debrief. Both files are written atomically: a temporary file in the
-same folder, flushed to disk, then renamed over the target, so a crash never leaves a broken or
-empty report.
+``room_safe`` the PDF and the CSV are the room's instead (``app.report_public``): drawn from
+``app.public``'s view only, they hold what both sides know and nothing else. Every file is written
+atomically: a temporary file in the same folder, flushed to disk, then renamed over the target,
+so a crash never leaves a broken or empty report.
 """
 
 from __future__ import annotations
@@ -24,6 +23,9 @@ from reportlab.platypus import SimpleDocTemplate
 from app.analysis import analyze
 from app.domain import Act
 from app.files import atomic
+from app.public import public_view
+from app.report_public import CSV_COLUMNS as PUBLIC_COLUMNS
+from app.report_public import PublicReport, csv_rows
 from app.report_sections import Report
 from app.review import agreed_terms, debrief_draft
 from app.rules import format_time
@@ -43,14 +45,31 @@ def write_pdf(path: str | os.PathLike, acts: Sequence[Act], *, progress: Progres
         path: The PDF to write (replaced atomically).
         acts: The negotiation's journal, in order.
         progress: Called as ``progress(done, total)`` while the report is laid out.
-        room_safe: Leave out every confidential value (and the debrief).
+        room_safe: Write the room's report instead (``app.report_public``).
     """
+    if room_safe:
+        write_public_pdf(path, acts, progress=progress)
+        return
     acts = list(acts)
     analysis = analyze(acts)
-    report = Report(
-        acts=acts, prep=fold(acts), analysis=analysis, terms=agreed_terms(acts),
-        draft=debrief_draft(acts, analysis), room_safe=room_safe)
-    story = report.story()
+    report = Report(acts=acts, prep=fold(acts), analysis=analysis, terms=agreed_terms(acts),
+                    draft=debrief_draft(acts, analysis))
+    _build(path, report.story(), report.page, f"Caucus report: {report.prep.title}", progress)
+
+
+def write_public_pdf(path: str | os.PathLike, acts: Sequence[Act], *,
+                     progress: Progress | None = None) -> None:
+    """Write the room's report (``app.report_public``), from ``app.public``'s view only."""
+    acts = list(acts)
+    prep = fold(acts)
+    report = PublicReport(view=public_view(acts, prep))
+    _build(path, report.story(), report.page, f"Caucus report: {prep.supplier} (room-safe)",
+           progress)
+
+
+def _build(path: str | os.PathLike, story: list, page: Callable, title: str,
+           progress: Progress | None) -> None:
+    """Lay ``story`` out into the PDF at ``path`` (atomically), reporting progress."""
     total = len(story)
     done = [0]
 
@@ -61,12 +80,22 @@ def write_pdf(path: str | os.PathLike, acts: Sequence[Act], *, progress: Progres
 
     with atomic(path) as f:
         doc = SimpleDocTemplate(f, pagesize=A4, leftMargin=36, rightMargin=36, topMargin=40,
-                                bottomMargin=40, title=f"Caucus report: {report.prep.title}",
-                                author="Caucus", creator="Caucus")
+                                bottomMargin=40, title=title, author="Caucus", creator="Caucus")
         doc.afterFlowable = laid_out
-        doc.build(story, onFirstPage=report.page, onLaterPages=report.page)
+        doc.build(story, onFirstPage=page, onLaterPages=page)
     if progress is not None and done[0] < total:
         progress(total, total)
+
+
+def write_public_csv(path: str | os.PathLike, acts: Sequence[Act]) -> None:
+    """Write the room's CSV (``app.report_public.CSV_COLUMNS``): the values said at the table and
+    what is agreed, from ``app.public``'s view only; atomically."""
+    acts = list(acts)
+    rows = csv_rows(public_view(acts, fold(acts)))
+    with atomic(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(PUBLIC_COLUMNS)
+        out.writerows(rows)
 
 
 def write_csv(path: str | os.PathLike, acts: Sequence[Act]) -> None:

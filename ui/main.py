@@ -55,11 +55,12 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def open_window(ws: Workspace, negotiation: int, member: str, role: str,
-                poll_ms: int | None = None) -> MainWindow:
-    """A main window following ``negotiation`` as ``member`` in ``role``."""
+                poll_ms: int | None = None, room_safe: bool | None = None) -> MainWindow:
+    """A main window following ``negotiation`` as ``member`` in ``role`` (``room_safe``: shown
+    to the room from the start; None: as this workspace's window was left)."""
     kwargs = {"poll_ms": poll_ms} if poll_ms else {}
     session = Session(ws, negotiation, member, role, **kwargs)
-    window = MainWindow(session)
+    window = MainWindow(session, room_safe=room_safe)
     session.start()
     return window
 
@@ -98,10 +99,9 @@ def screenshot(args: argparse.Namespace) -> int:
             ws = demo_workspace(tmp.name)
         negotiation = ws.find(getattr(args, "negotiation", None))
         member = pick_member(ws, negotiation, args.role, getattr(args, "member", None))
-        window = open_window(ws, negotiation, member, args.role)
+        window = open_window(ws, negotiation, member, args.role, room_safe=bool(args.room_safe))
         window.resize(*SCREENSHOT_SIZE)
         window.show()
-        window.session.set_room_safe(bool(args.room_safe))
         if getattr(args, "view", None) == "prepare":
             window.show_prepare(getattr(args, "section", None))
         elif getattr(args, "view", None) == "review":

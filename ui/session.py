@@ -1,7 +1,8 @@
 """``Session``: one member's live view of one negotiation, adapted to Qt signals.
 
-It polls the core's change feed on a timer, keeps the journal and the incremental analysis, and
-runs writes on a worker thread so that the UI thread never waits on another process's write lock.
+It polls the core's change feed on a timer, keeps the journal, the incremental analysis and the
+public view (``app.public``: what the room may see), and runs writes on a worker thread so that
+the UI thread never waits on another process's write lock.
 Panels receive the session and read from it; they never touch SQL or business rules.
 """
 
@@ -17,6 +18,7 @@ from app.analysis import Analyzer
 from app.domain import MEETING_KINDS, PREP_KINDS, Act, Preparation
 from app.errors import CaucusError, WorkspaceGone
 from app.feed import HEARTBEAT_S, ChangeFeed, Peer, Presence, connected
+from app.public import PublicLog, PublicView
 from app.workspace import Workspace
 
 POLL_MS = 10  # data_version is one cheap pragma; 10 ms keeps sync p95 under 15 ms
@@ -32,7 +34,6 @@ class Session(QObject):
     #: readable now); panels that keep anything of the old reading rebuild it
     reloaded = Signal()
     presence_changed = Signal(list)  # list[Peer]
-    room_safe_changed = Signal(bool)
     write_pending = Signal(int)  # how many writes are in flight
     #: (the Future ``submit`` returned, the Act or other result it gave). A panel matches the
     #: Future against the ones it holds to know that *its* write is done.
@@ -49,11 +50,11 @@ class Session(QObject):
                  poll_ms: int = POLL_MS, parent: QObject | None = None):
         super().__init__(parent)
         self.ws, self.negotiation, self.member, self.role = workspace, negotiation, member, role
-        self.room_safe = False
         self.acts: list[Act] = workspace.acts(negotiation)
         self.analyzer = Analyzer()
         self.analyzer.extend(self.acts)
         self.analysis: dict = self.analyzer.result()
+        self.public = PublicLog().extend(self.acts)
         self.peers: list[Peer] = []
         self.gone: str | None = None  # why the file can no longer be written, once it cannot
         self._pending = 0
@@ -130,6 +131,7 @@ class Session(QObject):
         self.acts.extend(new)
         for act in new:
             self.analyzer.add(act)
+            self.public.add(act)
         self.analysis = self.analyzer.result()
         if any(a.kind in PREP_KINDS for a in new):
             self.preparation_changed.emit()
@@ -153,15 +155,14 @@ class Session(QObject):
         self.analyzer = Analyzer()
         self.analyzer.extend(self.acts)
         self.analysis = self.analyzer.result()
+        self.public = PublicLog().extend(self.acts)
         self.preparation_changed.emit()
         self.analysis_changed.emit(self.analysis)
         self.reloaded.emit()
 
-    def set_room_safe(self, on: bool) -> None:
-        """Hide (or show again) every confidential figure in the window."""
-        if on != self.room_safe:
-            self.room_safe = on
-            self.room_safe_changed.emit(on)
+    def public_view(self) -> PublicView:
+        """What the room may see now (``app.public``): a snapshot, cheap to take."""
+        return self.public.view(self.prep)
 
     # --- writing --------------------------------------------------------------------------------
 

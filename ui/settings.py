@@ -1,4 +1,5 @@
-"""Per-user settings (recent workspaces, who you are per workspace, the observer's keymap).
+"""Per-user settings (recent workspaces, who you are and whether room-safe was on per workspace,
+the observer's keymap).
 
 Kept in an INI file in the user config folder, or in ``$CAUCUS_CONFIG_DIR`` (tests point it at a
 temporary folder so that they never touch a user's settings).
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 from PySide6.QtCore import QSettings
+
+from app.pg.address import for_disk, is_server_url
 
 
 def settings() -> QSettings:
@@ -28,7 +31,8 @@ def recent_workspaces() -> list[str]:
 
 
 def remember_workspace(path: str) -> None:
-    """Put ``path`` first in the recent list."""
+    """Put ``path`` first in the recent list (a server address without its password)."""
+    path = for_disk(path)
     items = [path] + [p for p in recent_workspaces() if p != path]
     settings().setValue("recent", items[:8])
 
@@ -48,7 +52,19 @@ def remember_identity(workspace: str, member: str, role: str) -> None:
     s.setValue(f"identity/{key}/role", role)
 
 
+def room_safe(workspace: str) -> bool:
+    """True when room-safe was on the last time ``workspace``'s window switched it (a console
+    restarted mid-meeting opens as it was left)."""
+    return settings().value(f"identity/{_key(workspace)}/room_safe", False, type=bool)
+
+
+def remember_room_safe(workspace: str, on: bool) -> None:
+    """Remember that room-safe is on (or off) for ``workspace``."""
+    settings().setValue(f"identity/{_key(workspace)}/room_safe", on)
+
+
 def _key(workspace: str) -> str:
     import hashlib
 
-    return hashlib.sha1(str(Path(workspace).absolute()).encode()).hexdigest()[:16]
+    name = for_disk(workspace) if is_server_url(workspace) else str(Path(workspace).absolute())
+    return hashlib.sha1(name.encode()).hexdigest()[:16]

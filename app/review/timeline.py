@@ -97,34 +97,26 @@ def issues_named(act: Act) -> tuple[str, ...]:
     return tuple(named)
 
 
-def label(act: Act, room_safe: bool = False) -> str:
-    """A short text for an act: its kind and what it says (no confidential value if
-    ``room_safe``: approval values and notes, positions, BATNA, limits, plan, debrief)."""
+def label(act: Act) -> str:
+    """A short text for an act: its kind and what it says."""
     p, kind = act.payload, act.kind
-    if kind == "approval_request" and room_safe:
-        what = f"on {p.get('issue')}"
-    elif kind == "approval":
+    if kind == "approval":
         answer = "granted" if p.get("granted") is True else "declined"
-        what = f"{answer} ({p.get('request')})" + ("" if room_safe or not p.get("note")
-                                                    else f" {p['note']}")
+        what = f"{answer} ({p.get('request')})" + (f" {p['note']}" if p.get("note") else "")
     elif kind == "debrief":
         what = "the team's debrief"
-    elif kind in ("issue", "batna", "authority", "plan") and room_safe:
-        what = p.get("key") or p.get("issue") or "(confidential)"
     else:
         what = describe(kind, p)
     text = f"{kind.replace('_', ' ')}: {what}"
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
 
 
-def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None,
-             room_safe: bool = False) -> Timeline:
+def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None) -> Timeline:
     """The columns of a negotiation's journal.
 
     Args:
         acts: The negotiation's journal, in order.
         analysis: ``analyze(acts)``, if already at hand (its alerts make the alerts lane).
-        room_safe: Labels without confidential values.
     """
     acts = list(acts)
     if analysis is None:
@@ -155,14 +147,14 @@ def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None,
         lane=np.array(rows["lane"], dtype=np.int8), kind=_strings(rows["kind"]),
         member=_strings(rows["member"]), issues=rows["issues"],
         withdrawn=np.array(rows["withdrawn"], dtype=bool),
-        alert=np.array(rows["alert"], dtype=bool), label=Labels(rows["source"], room_safe))
+        alert=np.array(rows["alert"], dtype=bool), label=Labels(rows["source"]))
 
 
 class Labels(Sequence):
     """The short text of each row, made when it is asked for (a long journal shows few)."""
 
-    def __init__(self, sources: list, room_safe: bool):
-        self._sources, self._room_safe = sources, room_safe
+    def __init__(self, sources: list):
+        self._sources = sources
 
     def __len__(self) -> int:
         return len(self._sources)
@@ -173,7 +165,7 @@ class Labels(Sequence):
         source = self._sources[row]
         if isinstance(source, dict):
             return _alert_label(source)
-        return label(source, self._room_safe)
+        return label(source)
 
 
 def _row(rows: dict[str, list], *values: Any) -> None:

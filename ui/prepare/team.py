@@ -30,7 +30,7 @@ from ui import theme
 from ui.prepare.enrol import EnrolCard
 from ui.prepare.form import Form, SecretEdit, muted
 from ui.prepare.section import Section, focus
-from ui.widgets.common import Card, ConfidentialLabel, fmt, sealed
+from ui.widgets.common import Card, FigureLabel, fmt, sealed
 
 ROLE_WORDS = {"lead": "lead — speaks and logs offers", "sme": "SME — technical and cost facts",
               "observer": "observer — watches the other side", "approver": "approver — signs off "
@@ -98,7 +98,7 @@ class TeamSection(Section):
 
     def _authority(self) -> Card:
         card = Card("Authority limits — the furthest value each member may agree without "
-                    "approval (hidden in room-safe)")
+                    "approval")
         self.limits = Form(self)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -171,9 +171,9 @@ class TeamSection(Section):
         cur = prep.currency
         for c, issue in enumerate(prep.issues.values(), start=1):
             head = QLabel(f"<b>{issue.label or issue.key}</b>")
-            span = ConfidentialLabel(self.session)
+            span = FigureLabel()
             span.setProperty("role", "muted")
-            span.set_secret(f"{fmt(issue.opening, issue.unit, cur)} … "
+            span.set_figure(f"{fmt(issue.opening, issue.unit, cur)} … "
                             f"{sealed(issue.walk_away, issue.unit, cur)}",
                             locked=issue.walk_away is None)
             self.grid.addWidget(head, 0, c)
@@ -202,7 +202,6 @@ class TeamSection(Section):
                 self.grid.addWidget(holder, r, c, Qt.AlignmentFlag.AlignTop)
         self.limits.show_problems([Problem(n, m) for n, m in problems.items()
                                    if n in self.limits.editors])
-        self.limits.mask(self.session.room_safe)
 
     def reload_limits(self) -> None:
         """Drop typed limits and problems; show the limits as they stand."""
@@ -309,9 +308,6 @@ class TeamSection(Section):
         self.limits.set_editable(on and self.keyed)  # a limit is sealed when written
         self._buttons()
         self._limits_edited()
-
-    def set_room_safe(self, on: bool) -> None:
-        self.limits.mask(on)
 
     def focus_place(self, place: Place) -> None:
         if place.field == "authority" and self.limits.editors:

@@ -3,10 +3,8 @@
 ``ActFeed(session)`` follows the session: newest first, each offer (or question, or approval
 request) as a row with the reactions, tactics, notes and approvals that name it (``about`` /
 ``request``) under it, oldest first. Withdrawn acts stay, struck through and marked "withdrawn".
-While the session is room-safe, the values of approval requests and the approvers' notes are
-masked (they tell how far we are ready to go).
 
-``act_text(act, prep, room_safe)`` is the one-line description the feed uses; other widgets may
+``act_text(act, prep)`` is the one-line description the feed uses; other widgets may
 use it too.
 """
 
@@ -48,7 +46,7 @@ def tactic_label(tactic: str) -> str:
     return tactic_entry(tactic)["label"]
 
 
-def act_text(act: Act, prep: Preparation, room_safe: bool = False) -> str:
+def act_text(act: Act, prep: Preparation) -> str:
     """One line saying what ``act`` was, with units on every number."""
     p = act.payload
     note = f" — {p['note']}" if p.get("note") else ""
@@ -63,13 +61,11 @@ def act_text(act: Act, prep: Preparation, room_safe: bool = False) -> str:
         issue = f" [{p['issue']}]" if p.get("issue") else ""
         return f"{TOPIC_NAMES.get(p.get('topic'), 'Note')}{issue}: {p['text']}"
     if act.kind == "approval_request":
-        value = theme.CONFIDENTIAL_MASK if room_safe else value_text(prep, p["issue"], p["value"])
-        shown = "" if room_safe else note
-        return f"Asks approval: {p['issue']} to {value}{shown}"
+        value = value_text(prep, p["issue"], p["value"])
+        return f"Asks approval: {p['issue']} to {value}{note}"
     if act.kind == "approval":
         answer = "Approved" if p.get("granted") else "Declined"
-        shown = (f" — {theme.CONFIDENTIAL_MASK}" if note else "") if room_safe else note
-        return f"{answer} request {p.get('request')}{shown}"
+        return f"{answer} request {p.get('request')}{note}"
     if act.kind == "agreement":
         state = "final" if p.get("final") else "tentative"
         return f"Agreed ({state}): {terms_text(prep, p.get('terms', {}))}"
@@ -160,7 +156,6 @@ class ActFeed(QTreeWidget):
         header.sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
         self.itemSelectionChanged.connect(self._selected)
         session.acts_added.connect(self.refresh)
-        session.room_safe_changed.connect(self.refresh)
         session.preparation_changed.connect(self.refresh)
         self._items: dict[int, QTreeWidgetItem] = {}
         self.refresh()
@@ -206,14 +201,13 @@ class ActFeed(QTreeWidget):
         self.clear()
         self._items.clear()
         prep = self.session.prep
-        room_safe = self.session.room_safe
         retracts = {a.payload.get("act"): a for a in self.session.acts if a.kind == "retract"}
         acts = [a for a in self.session.acts if self.shown(a)][-FEED_LIMIT:]
         by_id = {a.id: a for a in acts if a.id}
         tops: list[QTreeWidgetItem] = []
         offers: list[Act] = []  # standing offers shown so far
         for act in acts:
-            item = self._item(act, prep, room_safe, retracts.get(act.id) if act.id else None)
+            item = self._item(act, prep, retracts.get(act.id) if act.id else None)
             self._items[act.seq] = item
             parent_id = parent_ref(act) if self.nest else None
             parent = by_id.get(parent_id) if parent_id else None
@@ -232,9 +226,8 @@ class ActFeed(QTreeWidget):
         self.blockSignals(False)
         bar.setValue(bar.minimum() if at_top else scroll)
 
-    def _item(self, act: Act, prep: Preparation, room_safe: bool,
-              retract: Act | None) -> QTreeWidgetItem:
-        what = act_text(act, prep, room_safe)
+    def _item(self, act: Act, prep: Preparation, retract: Act | None) -> QTreeWidgetItem:
+        what = act_text(act, prep)
         if retract is not None:
             what += "   (withdrawn)"
         item = QTreeWidgetItem(["", who_text(act), what])
