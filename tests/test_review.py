@@ -203,6 +203,7 @@ def test_debrief_draft_of_the_example(imported):
         ("a3", "a5"), ("a10", "a11"), ("a21", "a22")]
     assert draft["unrequited"] == [{"act": "a22", "gives": {"price": 0.0417},
                                     "asks": {"volume": "75"}, "reciprocated": False,
+                                    "gives_value": None, "asks_value": None,
                                     "answered": False}]
     assert draft["alerts"] == {"beyond_plan": 3, "non_diminishing": 2, "tactic_counter": 3,
                                "unconditional_concession": 1}
