@@ -2,44 +2,56 @@
 
 The kinds, checked in this order: ``walk_away`` (their package is past our walk-away and they
 have stopped moving), ``accept`` (their package meets our targets and is at least as good as what
-we would put forward), ``hold`` (they have not conceded since our last concession, or we have no
-room left) and ``counter``.
+we would put forward), ``hold`` (they have not conceded since our last concession; or they are
+still coming our way and it is not yet time to close; or we have no room left) and ``counter``.
 
-A counter gives about ``GAP_SHARE`` of what still separates the packages (weighed by our issue
-weights), on the issues that cost us least for what they seem to be worth to them (the ones they
-concede least on), each step smaller than our previous one there and never past the plan's next
-step, the walk-away or the lead's authority; and it asks, on the issues that matter most to us and
-least to them, for a move of ``ASK_SHARE`` of the way from their position to ours.
+The coach lets them come: while they keep conceding it holds our package and asks for more.
+It closes — after ``CLOSE_AFTER`` offers of ours, when what separates us is within a few of their
+latest concessions, or when the forecast expects little more from them (once they stop, the
+contract lets us move only after they do, so we close while they still move). A closing counter
+gives most where it costs us least for what the issue seems worth to them (they concede least on
+what matters to them), each step no larger than our previous one on the issue and never past the
+plan's next step, the walk-away or the lead's authority; and it asks, where the gap matters most
+to us, for a move of ``ASK_SHARE`` of the way from their position to ours.
+
+The constants were tuned with ``benchmarks/eval_coach.py`` on its tuning seeds only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from app.analysis.economics import toward_us
-from app.analysis.engine import Engine
-from app.analysis.lanes import EXTRA_PLACES, Lane, lanes, snap, worse
+from app.analysis.engine import Engine, Turn
+from app.analysis.lanes import Lane, lanes, snap, worse
 from app.analysis.why import Why
 from app.domain import Preparation
 from app.numbers import dec_str
 
-#: A counter gives about what their concessions since our last offer were worth to us ×
-#: ``RECIPROCITY``, but at least ``MIN_SHARE`` and at most ``MAX_SHARE`` of the room we have left
-#: toward their package (all weighed by our issue weights).
-RECIPROCITY = Decimal("1")
-MIN_SHARE = Decimal("0.05")
-MAX_SHARE = Decimal("0.3")
-#: How many issues one counter gives on, at most (the rest stay to trade for).
-MAX_GIVES = 2
+#: At the close an issue not conceded yet moves this share of the way to their position, and up
+#: to ``CLOSE_TILT`` of the rest more for the issue cheapest for us for what it seems worth to
+#: them (from 0.5 on, what is left after their next move is within our step: we can meet them).
+CLOSE_PACE = Decimal("0.6")
+CLOSE_TILT = Decimal("0.5")
+#: Close from our this-many-th offer on.
+CLOSE_AFTER = 8
+#: Close too when the forecast expects them to give no more than this share of what still
+#: separates us: once they stop we may not move first.
+TO_COME = Decimal("0.1")
+#: Close too when what separates us is worth no more than this many of their latest concession.
+NEAR = Decimal(6)
+#: A give smaller than this share of what separates us on its issue is not worth making.
+MIN_GIVE_SHARE = Decimal("0.04")
+#: When what would remain of the gap is within this share of the range, close it.
+CLOSE_SHARE = Decimal("0.03")
 #: An ask: this share of the way from their position toward ours.
 ASK_SHARE = Decimal("0.5")
 #: How many issues a counter asks on, at most.
 MAX_ASKS = 2
 #: Their offers in a row without any concession that mean they have stopped moving.
-STOPPED = 2
+STOPPED = 3
 
 
 @dataclass
@@ -76,11 +88,11 @@ def next_move(prep: Preparation, engine: Engine, reveal: bool = True) -> dict[st
 
 def _decide(prep: Preparation, engine: Engine, lines: list[Lane], why: Why) -> dict[str, Any]:
     turn = engine.turn
-    counter = counter_package(lines, turn.gains)
+    counter = counter_package(lines, _closing(lines, turn))
     hold = hold_package(lines)
     past = [lane for lane in lines if lane.theirs is not None
             and lane.issue.is_worse(lane.theirs, lane.issue.walk_away)]
-    if past and (turn.stalled >= STOPPED or (turn.stalled and not counter.gives)):
+    if past and turn.stalled >= STOPPED:
         return _move("walk_away", {}, {}, why.walk_away(past))
     put = counter if counter.gives and turn.moved_since is not False else hold
     if _acceptable(lines, put):
@@ -88,10 +100,26 @@ def _decide(prep: Preparation, engine: Engine, lines: list[Lane], why: Why) -> d
         return _move("accept", terms, {}, why.accept(lines, engine.tracks))
     if turn.moved_since is False:
         return _move("hold", hold.terms, hold.asks, why.not_moved(hold.asks, lines))
+    if not counter.gives and any(lane.cap > 0 and lane.gap > 0 for lane in lines):
+        return _move("hold", hold.terms, hold.asks, why.waiting(hold.asks, lines))
     if not counter.gives:
         return _move("hold", hold.terms, hold.asks, why.no_room(lines))
     return _move("counter", counter.terms, counter.asks,
                  why.counter(counter.gives, counter.asks, lines, turn.gains))
+
+
+def _closing(lines: list[Lane], turn: Turn) -> bool:
+    """Time to close: our offers have gone on long enough, what still separates us is within a
+    few of their latest concessions, or the forecast says little more is to come from them."""
+    ranged = [lane for lane in lines if lane.issue.range]
+    gap = sum((lane.weight * min(lane.gap, lane.room) / lane.issue.range for lane in ranged),
+              Decimal(0))
+    to_come = sum((lane.weight * max(toward_us(lane.issue, lane.theirs, lane.expect),
+                                     Decimal(0)) / lane.issue.range
+                   for lane in ranged if lane.expect is not None), Decimal(0))
+    forecast = any(lane.expect is not None for lane in ranged)
+    return (turn.offers >= CLOSE_AFTER or gap <= NEAR * Decimal(repr(turn.paces[1]))
+            or (forecast and to_come <= TO_COME * gap))
 
 
 def _move(kind: str, terms: dict[str, Decimal], asks: dict[str, Decimal],
@@ -143,18 +171,27 @@ def hold_package(lines: list[Lane]) -> Package:
     return package
 
 
-def counter_package(lines: list[Lane], gains: Iterable[tuple[str, float]] = ()) -> Package:
-    """A counter: gives from the cheapest issues for us, asks where it matters to us."""
+def counter_package(lines: list[Lane], closing: bool = False) -> Package:
+    """The package a counter would put forward.
+
+    Until the close nothing moves: they are moving, so we hold and ask. At the close, each issue
+    we have not conceded on yet moves ``CLOSE_PACE`` of the way to their position — up to
+    ``CLOSE_TILT`` more for the issues cheapest for us for what they seem worth to them — and
+    each one we have conceded on meets their position as far as our last step there allows; all
+    within our limits and the plan. It asks where the gap matters most to us and least to them.
+    """
     package = Package({lane.key: _value(lane) for lane in lines})
-    movable = [lane for lane in lines if lane.cap > 0 and lane.gap > 0]
-    budget = _budget(lines, movable, gains)
-    for lane in sorted(movable, key=_priority)[:MAX_GIVES]:
-        give = _give(lane, budget)
-        if give <= 0:
-            continue
-        package.gives[lane.key] = give
-        package.terms[lane.key] = worse(lane.issue, lane.base, give)
-        budget -= lane.cost * give
+    movable = sorted((lane for lane in lines if lane.cap > 0 and lane.gap > 0), key=_priority)
+    for rank, lane in enumerate(movable if closing else ()):
+        if lane.fresh:
+            cheap = 1 - Decimal(rank) / max(len(movable) - 1, 1)
+            pace = CLOSE_PACE + (1 - CLOSE_PACE) * cheap * CLOSE_TILT
+            give = _give(lane, pace * min(lane.gap, lane.room))
+        else:
+            give = lane.gap if lane.gap <= lane.cap else snap(lane.cap, lane.quantum, ROUND_FLOOR)
+        if give > 0:
+            package.gives[lane.key] = give
+            package.terms[lane.key] = worse(lane.issue, lane.base, give)
     package.asks = _asks(lines, package)
     if package.gives and not package.asks:
         package.gives.clear()  # never give without a get
@@ -162,31 +199,22 @@ def counter_package(lines: list[Lane], gains: Iterable[tuple[str, float]] = ()) 
     return package
 
 
-def _budget(lines: list[Lane], movable: list[Lane],
-            gains: Iterable[tuple[str, float]]) -> Decimal:
-    """What this counter gives, in shares of our package: reciprocity, within bounds."""
-    weights = {lane.key: lane.weight for lane in lines}
-    got = sum((weights[k] * Decimal(repr(s)) for k, s in gains if k in weights), Decimal(0))
-    room = sum((lane.cost * lane.room for lane in movable), Decimal(0))
-    return min(max(RECIPROCITY * got, MIN_SHARE * room), MAX_SHARE * room)
-
-
 def _priority(lane: Lane) -> tuple[Decimal, str]:
     """Cheapest for us for what it is worth to them first (free issues before all)."""
-    return lane.cost / lane.their_value, lane.key
+    return lane.weight / lane.their_value, lane.key
 
 
-def _give(lane: Lane, budget: Decimal) -> Decimal:
-    """How much to give on one lane: what the budget buys, within the lane's cap, rounded down
-    to the issue's step (finer places only when the coarse step would give nothing)."""
-    want = lane.cap if lane.cost == 0 else min(lane.cap, max(budget, Decimal(0)) / lane.cost)
+def _give(lane: Lane, want: Decimal) -> Decimal:
+    """A give on one lane: ``want`` within the lane's cap, the whole gap when what is left of it
+    is small, rounded down to the issue's step (finer places when the coarse step gives 0)."""
+    if lane.gap - want <= lane.issue.range * CLOSE_SHARE:
+        want = lane.gap
+    want = min(want, lane.cap)
     if want >= lane.gap:
-        return lane.gap if lane.gap <= lane.cap else lane.cap
-    for extra in range(EXTRA_PLACES + 1):
-        give = snap(want, lane.quantum.scaleb(-extra), ROUND_FLOOR)
-        if give > 0:
-            return give
-    return Decimal(0)
+        return lane.gap
+    if want < MIN_GIVE_SHARE * min(lane.gap, lane.room):
+        return Decimal(0)  # a crumb would only cap every later step on the issue
+    return snap(want, lane.quantum, ROUND_FLOOR)
 
 
 def _asks(lines: list[Lane], package: Package) -> dict[str, Decimal]:

@@ -50,9 +50,11 @@ class Turn:
     last_side: str | None = None  # the side of the latest offer
     final_after: bool = False  # a final agreement was logged after the latest offer
     moved_since: bool | None = None  # they conceded since our last concession (or first offer)
-    stalled: int = 0  # their offers in a row that conceded on nothing
+    stalled: int = 0  # their offers in a row that conceded on nothing (not their first)
     gains: tuple[tuple[str, float], ...] = ()  # (issue, size) they conceded since our offer
     by: str | None = None  # who logged our latest offer
+    offers: int = 0  # how many offers we have made
+    paces: tuple[float, float] = (0.0, 0.0)  # worth to us of their last two conceding offers
 
 
 def _merged(gains: tuple[tuple[str, float], ...],
@@ -165,6 +167,7 @@ class Engine:
             self._after_our_concession(ref, gives, asks, moved)
         first = self.turn.moved_since is None
         self.turn = replace(self.turn, last_side="us", final_after=False, by=act.by, gains=(),
+                            offers=self.turn.offers + 1,
                             moved_since=False if gives or first else self.turn.moved_since)
 
     def _concession_alerts(self, ref: Ref, track: Track, before: Decimal, value: Decimal,
@@ -208,10 +211,11 @@ class Engine:
             self.alerts.append(alerts.single_issue(ref, self.tracks[key].issue, count))
 
     def _their_offer(self, act: Act, ref: Ref) -> None:
-        conceded = False
+        conceded = repeated = False
         gains: list[tuple[str, float]] = []
         for track, value in self._values(act.payload.get("terms"), ref):
             before, issue = track.their_pos, track.issue
+            repeated = repeated or before is not None
             track.theirs.append(dec_str(value))
             track.their_values.append(value)
             track.their_pos = value
@@ -235,9 +239,16 @@ class Engine:
         self._pending.clear()
         turn = self.turn
         moved = True if conceded and turn.moved_since is not None else turn.moved_since
+        paces = (turn.paces[1], self._worth(gains)) if conceded else turn.paces
         self.turn = replace(turn, last_side="them", final_after=False,
                             gains=_merged(turn.gains, gains),
-                            stalled=0 if conceded else turn.stalled + 1, moved_since=moved)
+                            stalled=0 if conceded else turn.stalled + repeated,
+                            moved_since=moved, paces=paces)
+
+    def _worth(self, gains: list[tuple[str, float]]) -> float:
+        """What concession sizes on issues are worth to us, by the normalised weights."""
+        weights = self.prep.weights()
+        return round(sum(float(weights.get(k, 0)) * size for k, size in gains), 6)
 
     @staticmethod
     def _reopens(track: Track, value: Decimal) -> bool:

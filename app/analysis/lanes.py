@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 
 from app.analysis.economics import toward_us
 from app.analysis.engine import Engine, Track
+from app.analysis.forecast import forecast
 from app.authority import widen
 from app.domain import Issue, Preparation
 
@@ -19,9 +20,6 @@ from app.domain import Issue, Preparation
 EXTRA_PLACES = 2
 #: Floor of the estimated importance of an issue to them (0–1), so no ratio divides by zero.
 MIN_THEIR_VALUE = Decimal("0.1")
-#: The first concession on an issue gives at most this share of its room (later ones must be
-#: smaller than the one before, so the first sets the pace).
-FIRST_SHARE = Decimal("0.4")
 
 
 @dataclass
@@ -39,11 +37,15 @@ class Lane:
     floor: Decimal  # the worst value for us a counter may reach: edge, plan's end, theirs
     room: Decimal  # how far a counter may still move from ``base`` toward ``floor``
     cap: Decimal  # the largest concession this counter may make here (0: none)
+    fresh: bool  # we have not conceded on this issue yet
+    given: int  # how many concessions we have made on this issue
     weight: Decimal  # the issue's normalised weight
     cost: Decimal  # what one unit given costs us, as a share of our package (weight / range)
     their_value: Decimal  # how much the issue seems to matter to them (MIN_THEIR_VALUE–1)
     quantum: Decimal  # the finest step the issue's values use
     agreed: bool
+    expect: Decimal | None  # the forecast of where they will stop, once there is one
+    their_step: Decimal  # their last move on the issue toward us (0 if none)
 
     @property
     def gap(self) -> Decimal:
@@ -143,15 +145,31 @@ def _lane(prep: Preparation, track: Track, lead: str | None, weight: Decimal) ->
     base = _base(issue, offered, track.agreed, floor)
     steady = base if _step_ok(prep, track, offered, base) else offered
     room = max(toward_us(issue, floor, base), Decimal(0))
-    q = quantum(issue, offered, theirs)
+    q = quantum(issue, theirs)
     cap = _cap(prep, track, base, room, q) if track.agreed is None and theirs is not None \
         else Decimal(0)
     gap = max(toward_us(issue, theirs, base), Decimal(0)) if theirs is not None else Decimal(0)
     cost = weight / issue.range if issue.range else Decimal(0)
     return Lane(key=issue.key, issue=issue, offered=offered, base=base, steady=steady,
                 theirs=theirs,
-                edge=edge, floor=floor, room=room, cap=cap, weight=weight, cost=cost, their_value=their_value(track, gap), quantum=q,
-                agreed=track.agreed is not None)
+                edge=edge, floor=floor, room=room, cap=cap, fresh=track.our_last is None,
+                given=len(track.our_concessions),
+                weight=weight, cost=cost, their_value=their_value(track, gap), quantum=q,
+                agreed=track.agreed is not None, expect=_expect(track),
+                their_step=_their_step(track))
+
+
+def _expect(track: Track) -> Decimal | None:
+    """The forecast's estimate of their resistance point on the issue, if it has one."""
+    found = forecast(track.issue, track.their_values, track.our_pos)
+    return Decimal(found["estimate"]) if found else None
+
+
+def _their_step(track: Track) -> Decimal:
+    values = track.their_values
+    if len(values) < 2:
+        return Decimal(0)
+    return max(toward_us(track.issue, values[-2], values[-1]), Decimal(0))
 
 
 def _base(issue: Issue, offered: Decimal, agreed: Decimal | None, floor: Decimal) -> Decimal:
@@ -175,10 +193,9 @@ def _step_ok(prep: Preparation, track: Track, offered: Decimal, value: Decimal) 
 def _cap(prep: Preparation, track: Track, base: Decimal, room: Decimal, q: Decimal) -> Decimal:
     """The largest step allowed: within the room, smaller than our last concession on the issue,
     not past the next step of the plan."""
+    cap = room
     if track.our_last is not None:
         cap = min(room, track.our_last - q.scaleb(-EXTRA_PLACES))
-    else:
-        cap = room * FIRST_SHARE
     plan = prep.plan.get(track.issue.key)
     ahead = [s for s in plan.steps if track.issue.is_worse(s, base)] if plan else []
     if ahead:

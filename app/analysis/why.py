@@ -80,6 +80,12 @@ class Why:
                 f"package and ask them to move first{on}; giving again now would be bidding "
                 f"against ourselves.")
 
+    def waiting(self, asks: Mapping[str, Decimal], lines: list[Lane]) -> str:
+        """They are moving our way and it is not yet time to close."""
+        on = f", on {self._values(asks, lines)}" if asks else ""
+        return (f"They are still coming our way: hold our package and ask for more{on}; keep "
+                f"our concessions for the close.")
+
     def no_room(self, lines: list[Lane]) -> str:
         """No issue has room left within our limits."""
         if not self.reveal:
