@@ -25,7 +25,7 @@ from typing import Any
 
 from app.analysis.economics import toward_us
 from app.analysis.engine import Engine, Turn
-from app.analysis.lanes import Lane, lanes, snap, worse
+from app.analysis.lanes import Lane, lanes, lead_of, limit_edge, snap, worse
 from app.analysis.why import Why
 from app.domain import Preparation
 from app.numbers import dec_str
@@ -42,6 +42,7 @@ CLOSE_AFTER = 8
 TO_COME = Decimal("0.1")
 #: Close too when what separates us is worth no more than this many of their latest concession.
 NEAR = Decimal(6)
+NEAR_AFTER = 3
 #: A give smaller than this share of what separates us on its issue is not worth making.
 MIN_GIVE_SHARE = Decimal("0.04")
 #: When what would remain of the gap is within this share of the range, close it.
@@ -95,11 +96,15 @@ def _decide(prep: Preparation, engine: Engine, lines: list[Lane], why: Why) -> d
     if past and turn.stalled >= STOPPED:
         return _move("walk_away", {}, {}, why.walk_away(past))
     put = counter if counter.gives and turn.moved_since is not False else hold
-    if _acceptable(lines, put):
-        terms = {lane.key: lane.theirs for lane in lines}
-        return _move("accept", terms, {}, why.accept(lines, engine.tracks))
+    theirs = {k: t.their_pos for k, t in engine.tracks.items() if t.their_pos is not None}
+    if _acceptable(prep, engine, lines, put):
+        return _move("accept", theirs, {}, why.accept(lines, engine.tracks))
     if turn.moved_since is False:
         return _move("hold", hold.terms, hold.asks, why.not_moved(hold.asks, lines))
+    reopened = [lane for lane in lines if lane.agreed is not None and lane.theirs is not None
+                and lane.issue.is_worse(lane.theirs, lane.agreed)]
+    if reopened:
+        return _move("hold", hold.terms, hold.asks, why.reopened(reopened))
     if not counter.gives and any(lane.cap > 0 and lane.gap > 0 for lane in lines):
         return _move("hold", hold.terms, hold.asks, why.waiting(hold.asks, lines))
     if not counter.gives:
@@ -118,8 +123,8 @@ def _closing(lines: list[Lane], turn: Turn) -> bool:
                                      Decimal(0)) / lane.issue.range
                    for lane in ranged if lane.expect is not None), Decimal(0))
     forecast = any(lane.expect is not None for lane in ranged)
-    return (turn.offers >= CLOSE_AFTER or gap <= NEAR * Decimal(repr(turn.paces[1]))
-            or (forecast and to_come <= TO_COME * gap))
+    near = turn.offers >= NEAR_AFTER and gap <= NEAR * Decimal(repr(turn.paces[1]))
+    return turn.offers >= CLOSE_AFTER or near or (forecast and to_come <= TO_COME * gap)
 
 
 def _move(kind: str, terms: dict[str, Decimal], asks: dict[str, Decimal],
@@ -140,14 +145,20 @@ def _standing(engine: Engine) -> dict[str, Decimal]:
     return out
 
 
-def _acceptable(lines: list[Lane], put: Package) -> bool:
-    """Their package names every issue of ours, none is worse than our target or past our
-    limits, and it is worth at least what we would put forward (by our weights)."""
-    for lane in lines:
-        issue, theirs = lane.issue, lane.theirs
-        if theirs is None or issue.is_worse(theirs, issue.target):
+def _acceptable(prep: Preparation, engine: Engine, lines: list[Lane], put: Package) -> bool:
+    """Their package names every issue we hold a position on, none of its values is worse than
+    our target or past the lead's limits, and it is worth at least what we would put forward
+    (by our weights)."""
+    if any(lane.theirs is None for lane in lines):
+        return False
+    lead = lead_of(prep, engine.turn.by)
+    for track in engine.tracks.values():
+        issue, theirs = track.issue, track.their_pos
+        if theirs is None:
+            continue
+        if issue.locked or issue.is_worse(theirs, issue.target):
             return False
-        if issue.is_worse(theirs, lane.edge):
+        if issue.is_worse(theirs, limit_edge(prep, track, lead)):
             return False
     return sum((lane.cost * toward_us(lane.issue, put.terms[lane.key], lane.theirs)
                 for lane in lines), Decimal(0)) >= 0

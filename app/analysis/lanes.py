@@ -43,7 +43,7 @@ class Lane:
     cost: Decimal  # what one unit given costs us, as a share of our package (weight / range)
     their_value: Decimal  # how much the issue seems to matter to them (MIN_THEIR_VALUE–1)
     quantum: Decimal  # the finest step the issue's values use
-    agreed: bool
+    agreed: Decimal | None  # the value of the latest agreement on the issue
     expect: Decimal | None  # the forecast of where they will stop, once there is one
     their_step: Decimal  # their last move on the issue toward us (0 if none)
 
@@ -155,7 +155,7 @@ def _lane(prep: Preparation, track: Track, lead: str | None, weight: Decimal) ->
                 edge=edge, floor=floor, room=room, cap=cap, fresh=track.our_last is None,
                 given=len(track.our_concessions),
                 weight=weight, cost=cost, their_value=their_value(track, gap), quantum=q,
-                agreed=track.agreed is not None, expect=_expect(track),
+                agreed=track.agreed, expect=_expect(track),
                 their_step=_their_step(track))
 
 

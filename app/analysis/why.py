@@ -80,6 +80,11 @@ class Why:
                 f"package and ask them to move first{on}; giving again now would be bidding "
                 f"against ourselves.")
 
+    def reopened(self, lines: list[Lane]) -> str:
+        """They moved an agreed issue back against us (a nibble)."""
+        return (f"They reopened {_names(lane.issue for lane in lines)}, already agreed: hold the "
+                f"agreed terms and do not pay twice; trade it only for a term of ours.")
+
     def waiting(self, asks: Mapping[str, Decimal], lines: list[Lane]) -> str:
         """They are moving our way and it is not yet time to close."""
         on = f", on {self._values(asks, lines)}" if asks else ""
@@ -121,5 +126,11 @@ class Why:
         return _names_text(parts)
 
 
+#: A sentence names at most this many issues; the rest are counted.
+NAMED = 3
+
+
 def _names_text(parts: list[str]) -> str:
+    if len(parts) > NAMED:
+        parts = [*parts[:NAMED], "others"]
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
