@@ -243,3 +243,33 @@ def test_eval_coach_runs_and_the_coach_keeps_the_contract(tmp_path):
     assert eval_coach.figures(rows) == eval_coach.figures(
         [r for per in eval_coach.evaluate(4, 1000, ["linear", "tit_for_tat", "nibbler"])[
             "coach"].values() for r in per])
+
+
+# --- the report and the debrief carry the money -----------------------------------------------
+
+
+def test_the_debrief_draft_words_their_moves_and_our_unpaid_gives_in_money(acts):
+    from app.review import debrief_draft
+
+    draft = debrief_draft(acts)
+    # their payment 30 (a2) → 60 agreed: 30 days × 2,660 = 79,800; OTIF 94 → 96: 2 × 18,000
+    assert draft["their_concessions"]["payment"]["worth"] == "79800"
+    assert draft["their_concessions"]["otif"]["worth"] == "36000"
+    assert draft["their_concessions"]["term"]["worth"] is None
+    assert "Payment terms 30 → 60 days (67% of our range; ≈ EUR 79,800 a year)" in \
+        draft["form"]["conceded"]
+    assert "a22 (price; ≈ EUR 70,000 a year)" in draft["form"]["differently"]
+
+
+def test_the_report_carries_the_money_and_the_room_safe_one_does_not(acts, tmp_path):
+    from test_report import pdf_text
+
+    from app.report import write_pdf
+
+    write_pdf(tmp_path / "r.pdf", acts)
+    write_pdf(tmp_path / "s.pdf", acts, room_safe=True)
+    text, safe = pdf_text(tmp_path / "r.pdf"), pdf_text(tmp_path / "s.pdf")
+    assert "ours EUR 967,450, theirs EUR 529,400 (gap EUR 438,050)" in text
+    assert "Gives a year" in text and "EUR 420,000" in text and "EUR 243,000" in text
+    assert not re.search(r"EUR [\d-]", safe)  # room-safe: no money at all
+    assert "Gives a year" not in safe
