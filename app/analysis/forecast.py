@@ -38,7 +38,7 @@ NOISE_SD = 0.3  # assumed sd of the log of one concession around the line
 Z_WORSE, Z_BETTER = 1.28, 1.8  # one-sided quantiles of the interval's two ends
 WEAK_RHO = 0.9  # a fitted ratio at or above this is not a shrinking pattern
 CAP_RHO = 0.97  # ratios beyond this extrapolate to "anywhere": the window's edge
-MAX_PLACES = 12  # decimals of the forecast's figures, at most
+MAX_PLACES = 12
 
 
 class Fit(NamedTuple):
