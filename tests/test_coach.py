@@ -273,3 +273,38 @@ def test_the_report_carries_the_money_and_the_room_safe_one_does_not(acts, tmp_p
     assert "Gives a year" in text and "EUR 420,000" in text and "EUR 243,000" in text
     assert not re.search(r"EUR [\d-]", safe)  # room-safe: no money at all
     assert "Gives a year" not in safe
+
+
+# --- value_per_unit in the scenario -----------------------------------------------------------
+
+
+def test_value_per_unit_round_trips_through_import_and_export(tmp_path):
+    from app import scenario
+    from app.workspace import Workspace
+
+    with Workspace(tmp_path / "w.caucus") as ws:
+        with ws.unit(auto_ids=False) as unit:
+            n = scenario.import_scenario(unit, scenario.load(MONEY))
+        out = scenario.export_scenario(ws.acts(n))
+    values = {i["key"]: i.get("value_per_unit") for i in out["issues"]}
+    assert values == {"price": "14000000", "payment": "2660", "term": None, "volume": None,
+                      "rebate": "121500", "otif": "18000"}
+    assert fold(scenario_acts(load_scenario(MONEY))).issues["rebate"].value_per_unit == \
+        Decimal("121500")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("-1", "issues[0].value_per_unit: -1 is negative"),
+    ("lots", 'issues[0].value_per_unit: "lots" is not a number'),
+])
+def test_a_bad_value_per_unit_is_refused_at_its_path(tmp_path, value, message):
+    from app import scenario
+    from app.errors import InvalidInput
+    from app.workspace import Workspace
+
+    data = scenario.load(MONEY)
+    data["issues"][0]["value_per_unit"] = value
+    with Workspace(tmp_path / "w.caucus") as ws, pytest.raises(InvalidInput) as caught:
+        with ws.unit(auto_ids=False) as unit:
+            scenario.import_scenario(unit, data)
+    assert message in [str(p) for p in caught.value.problems]
