@@ -77,3 +77,30 @@ def problem() -> str | None:
     except KeychainUnavailable as exc:
         return str(exc)
     return None
+
+
+# --- server passwords (PostgreSQL workspaces) ---------------------------------------------------
+# Kept apart from the join phrases: service ``caucus-server``, entry ``user@host:port`` (the
+# address's ``account``), so that one password serves every workspace on that server for that role.
+
+SERVER_SERVICE = "caucus-server"
+
+
+@_guard("read the server password")
+def load_server_password(account: str) -> str | None:
+    """The password stored for ``user@host:port``, or None when there is no entry."""
+    return _backend().get_password(SERVER_SERVICE, account)
+
+
+@_guard("remember the server password")
+def save_server_password(account: str, password: str) -> None:
+    """Remember the password of ``user@host:port`` in the keychain."""
+    _backend().set_password(SERVER_SERVICE, account, password)
+
+
+@_guard("forget the server password")
+def forget_server_password(account: str) -> None:
+    """Remove the password of ``user@host:port`` (no error when there was none)."""
+    backend = _backend()
+    if backend.get_password(SERVER_SERVICE, account) is not None:
+        backend.delete_password(SERVER_SERVICE, account)

@@ -25,6 +25,7 @@ FIXTURES = REPO / "tests" / "fixtures"
 EXAMPLE = FIXTURES / "corrugated-2027.json"
 CLI_TIMEOUT_S = 120
 _OUTER_PYTHONPATH = os.environ.get("PYTHONPATH")
+pytest_plugins = ["pg_fixtures"]  # the PostgreSQL server's fixtures (pg_server, pg_db, pg_private)
 
 
 def _load_keyring_module() -> Any:

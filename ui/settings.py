@@ -12,6 +12,8 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QSettings
 
+from app.pg.address import for_disk, is_server_url
+
 
 def settings() -> QSettings:
     """The settings store."""
@@ -28,7 +30,8 @@ def recent_workspaces() -> list[str]:
 
 
 def remember_workspace(path: str) -> None:
-    """Put ``path`` first in the recent list."""
+    """Put ``path`` first in the recent list (a server address without its password)."""
+    path = for_disk(path)
     items = [path] + [p for p in recent_workspaces() if p != path]
     settings().setValue("recent", items[:8])
 
@@ -51,4 +54,5 @@ def remember_identity(workspace: str, member: str, role: str) -> None:
 def _key(workspace: str) -> str:
     import hashlib
 
-    return hashlib.sha1(str(Path(workspace).absolute()).encode()).hexdigest()[:16]
+    name = for_disk(workspace) if is_server_url(workspace) else str(Path(workspace).absolute())
+    return hashlib.sha1(name.encode()).hexdigest()[:16]
