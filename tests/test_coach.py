@@ -304,7 +304,7 @@ def test_a_bad_value_per_unit_is_refused_at_its_path(tmp_path, value, message):
 
     data = scenario.load(MONEY)
     data["issues"][0]["value_per_unit"] = value
-    with Workspace(tmp_path / "w.caucus") as ws, pytest.raises(InvalidInput) as caught:
-        with ws.unit(auto_ids=False) as unit:
-            scenario.import_scenario(unit, data)
+    with Workspace(tmp_path / "w.caucus") as ws, pytest.raises(InvalidInput) as caught, \
+            ws.unit(auto_ids=False) as unit:
+        scenario.import_scenario(unit, data)
     assert message in [str(p) for p in caught.value.problems]
