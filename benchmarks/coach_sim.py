@@ -13,7 +13,10 @@ Tactics (each with a deadline of 8–20 rounds, after which it breaks off):
 ``1 − (k/T)^(1/e)``, e = 0.2, 1, 3; ``tit_for_tat``: gives back in its own utility what our last
 move gave it (a small opening move first); ``nibbler``: linear, and after an agreement it asks for
 one more step on the issue it values most. Held out (never tuned on): ``bursty`` (holds, then
-gives a chunk), ``noisy`` (linear with noise, retreats now and then).
+gives a chunk), ``noisy`` (linear with noise, retreats now and then); and, added after the
+tuning and run once for the report, ``half_tit_for_tat`` (gives back half of what our last move
+gave it) and ``early_stop`` (linear to its resistance points by 60 % of its deadline, then
+holds there until the deadline).
 
 Its offer spreads its aspiration over the issues, giving first where its weight is low. It
 accepts our offer when no issue passes its resistance point and the offer is worth to it at least
@@ -38,7 +41,7 @@ TEMPLATES = {
     "otif": ("On-time-in-full SLA", "%", "higher", (97, 99), (2, 5), 1, "0.1", "sla"),
 }
 TACTICS = {"boulware": 0.2, "linear": 1.0, "conceder": 3.0, "tit_for_tat": None, "nibbler": 1.0}
-HELD_OUT = {"bursty": 1.0, "noisy": 1.0}
+HELD_OUT = {"bursty": 1.0, "noisy": 1.0, "half_tit_for_tat": None, "early_stop": 1.0}
 NO_ZONE = 0.2  # share of negotiations where one resistance point lies past our walk-away
 
 
@@ -216,16 +219,19 @@ class Supplier:
         k, deadline, tactic = self.round + 1, self.world.deadline, self.world.tactic
         if k >= deadline:
             return 0.0
-        if tactic == "tit_for_tat":
+        if tactic in ("tit_for_tat", "half_tit_for_tat"):
             if ours is None or self.last_ours is None:
                 return max(self.level - 0.05, 0.0)
-            given = max(self.utility(ours) - self.utility(self.last_ours), 0.0)
+            share = 0.5 if tactic == "half_tit_for_tat" else 1.0
+            given = share * max(self.utility(ours) - self.utility(self.last_ours), 0.0)
             self.idle = self.idle + 1 if given <= 0 else 0
             if self.idle >= 2:  # generous: after two still rounds it offers a small step
                 given, self.idle = 0.02, 0
             return max(self.level - given, 0.0)
         e = TACTICS.get(tactic) or HELD_OUT[tactic]
         level = 1 - (k / deadline) ** (1 / e)
+        if tactic == "early_stop":
+            level = max(1 - k / (0.6 * deadline), 0.0)
         if tactic == "bursty" and k % 3:
             return self.level
         if tactic == "noisy":
