@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.domain import Act, Issue, Preparation
-from app.numbers import parse_decimal
+from app.numbers import parse_decimal, readable
 from app.state import standing
 
 
@@ -63,9 +63,10 @@ def approved_to(acts: Iterable[Act], issue: Issue) -> Decimal | None:
     covered: Decimal | None = None
     for act in live:
         request = requests.get(act.payload.get("request")) if act.kind == "approval" else None
-        if request is not None and act.payload.get("granted") is True \
+        value = readable(request.payload.get("value")) if request is not None else None
+        if value is not None and act.payload.get("granted") is True \
                 and request.payload.get("issue") == issue.key:
-            covered = widen(issue, covered, parse_decimal(request.payload["value"]))
+            covered = widen(issue, covered, value)
     return covered
 
 

@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--negotiation", metavar="TITLE_OR_ID")
     p.add_argument("--json", action="store_true", help="print caucus-analysis/1 JSON")
     p.add_argument("--at", metavar="TIME_OR_SEQ", help="analyse the journal as it stood then")
+    p = sub.add_parser("next", parents=[common],
+                       help="print the coach's next move as a quick-entry line",
+                       description=NEXT_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID")
+    p.add_argument("--json", action="store_true", help="print the next_move object as JSON")
     p = sub.add_parser("log", parents=[common], help="append one act",
                        description=LOG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--negotiation", metavar="TITLE_OR_ID")
@@ -115,6 +121,16 @@ LOG_HELP = """examples:
   caucus log --as "Dana Whitfield" agreement final price=0.868 term=24
   caucus log --as "Dana Whitfield" retract a5 reason="typo"
   caucus log --as "Dana Whitfield" phase bargaining"""
+
+
+NEXT_HELP = """After an offer of theirs, prints our suggested next move on stdout as one line the
+quick-entry line and `caucus log … offer` both read (a counter or hold: our package and asks;
+an accept: their package, to log as the agreement), and its kind and reason on stderr. Nothing
+is printed on stdout for a walk-away, or when there is no move to make (the latest offer is ours,
+or a final agreement stands).
+
+example:
+  caucus log --as "Dana Whitfield" offer $(caucus next)"""
 
 
 GUI_COMMANDS = (None, "screenshot")
@@ -283,6 +299,30 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     else:
         for alert in result.get("alerts", []):
             print(f"[{alert['kind']}] {alert.get('act')}: {alert.get('message')}")
+    return 0
+
+
+@command("next")
+def cmd_next(args: argparse.Namespace) -> int:
+    """Print the coach's next move as a quick-entry line (stdout) and its reason (stderr)."""
+    from app.analysis import analyze
+    from app.quickentry import QuickOffer
+
+    with open_workspace(args, read_only=True) as ws:
+        acts = ws.acts(ws.find(args.negotiation))
+    move = analyze(acts)["next_move"]
+    if args.json:
+        emit(move)
+        return 0
+    if move is None:
+        print("caucus: no next move: the latest offer is ours, or a final agreement stands",
+              file=sys.stderr)
+        return 0
+    if move["terms"]:
+        terms = {k: Decimal(v) for k, v in move["terms"].items()}
+        asks = {k: Decimal(v) for k, v in move["asks"].items()}
+        print(QuickOffer("us", terms, asks).line())
+    print(f"caucus: {move['kind'].replace('_', ' ')}: {move['why']}", file=sys.stderr)
     return 0
 
 

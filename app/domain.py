@@ -11,6 +11,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from app.numbers import readable
+
 ROLES = ("lead", "sme", "observer", "approver")
 SIDES = ("us", "them")
 BETTER = ("lower", "higher")
@@ -98,6 +100,7 @@ class Issue:
     benchmark: Decimal | None = None
     should_cost: Decimal | None = None
     weight: Decimal | None = None
+    value_per_unit: Decimal | None = None  # yearly worth to us of one unit in our direction
 
     @property
     def locked(self) -> bool:
@@ -195,7 +198,7 @@ class Preparation:
         """Our BATNA's value on ``issue`` (e.g. the second source's price), if known."""
         values = self.batna.get("values")
         value = values.get(issue) if isinstance(values, dict) and "sealed" not in values else None
-        return Decimal(value) if value is not None else None
+        return readable(value)
 
     def current_meeting(self) -> Meeting | None:
         """The meeting in progress, if any."""

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain import Act, Preparation
-from app.numbers import NotANumber, dec_str, parse_decimal
+from app.numbers import dec_str, readable
 
 #: Meeting acts the room sees (the offers, what was agreed, the phase) and the acts that bound a
 #: meeting. Every other meeting act is the team's own and is only counted.
@@ -248,13 +248,8 @@ def _values(raw: Any) -> tuple[tuple[str, Decimal], ...]:
     """The numeric values of a payload's ``terms`` or ``asks`` (anything else is left out)."""
     if not isinstance(raw, dict):
         return ()
-    out = []
-    for key, value in raw.items():
-        try:
-            out.append((str(key), parse_decimal(value)))
-        except NotANumber:
-            continue
-    return tuple(out)
+    pairs = ((str(key), readable(value)) for key, value in raw.items())
+    return tuple((key, value) for key, value in pairs if value is not None)
 
 
 def side_name(view: PublicView, side: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from reportlab.platypus import Flowable, KeepTogether, LongTable, Paragraph, Tab
 
 from app.domain import MEETING_KINDS, Act, Preparation
 from app.meeting import offer_count, offer_points
+from app.money import money
 from app.numbers import parse_decimal
 from app.report_charts import references, trajectory
 from app.review.timeline import label
@@ -166,6 +168,11 @@ class Report(Sheet):
         score = self.analysis["score"]
         out.append(self.p(f"Package score (our preferences, 0–100): ours {score['ours']}, "
                           f"theirs {score['theirs']}."))
+        worth = self.analysis.get("economics")
+        if worth and worth["ours"] is not None and worth["theirs"] is not None:
+            out.append(self.p(
+                f"Yearly value to us, from our walk-aways: ours {self.money(worth['ours'])}, "
+                f"theirs {self.money(worth['theirs'])} (gap {self.money(worth['gap'])})."))
         if prep.batna.get("ours") or prep.batna.get("theirs"):
             out.append(self.p(f"Our BATNA: {prep.batna.get('ours')}"))
             out.append(self.p(f"Their BATNA (our estimate): {prep.batna.get('theirs')}"))
@@ -224,15 +231,24 @@ class Report(Sheet):
             out.append(KeepTogether(block))
         return out
 
+    def money(self, value: str | None) -> str:
+        """A money figure of the analysis in the negotiation's currency."""
+        return "—" if value is None else money(Decimal(value), self.prep.currency)
+
     def ledger(self) -> list[Flowable]:
+        valued = self.analysis.get("economics") is not None
         rows = []
         for row in self.analysis["ledger"]:
             gives = ", ".join(f"{k} {v:.0%}" for k, v in row["gives"].items())
             asks = ", ".join(f"{k} {v}" for k, v in (row["asks"] or {}).items()) or "nothing"
-            rows.append([row["act"], gives, asks, "yes" if row["reciprocated"] else "no"])
+            worth = [self.money(row.get("gives_value")), self.money(row.get("asks_value"))]
+            rows.append([row["act"], gives, asks, *(worth if valued else []),
+                         "yes" if row["reciprocated"] else "no"])
         head = "Concession ledger (our gives, as shares of our range)"
-        return [self.p(head, self.h2)] + self.table(
-            ["Act", "Gives", "Asks", "Reciprocated"], rows, [50, 200, 200, 70], wrap=(1, 2))
+        header = ["Act", "Gives", "Asks", *(["Gives a year", "Asks a year"] if valued else []),
+                  "Reciprocated"]
+        widths = [40, 130, 130, 70, 70, 70] if valued else [50, 200, 200, 70]
+        return [self.p(head, self.h2)] + self.table(header, rows, widths, wrap=(1, 2))
 
     def alerts(self) -> list[Flowable]:
         counts = self.draft["alerts"]
