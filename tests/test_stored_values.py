@@ -33,8 +33,9 @@ KINDS = ("offer_them", "offer_us", "asks", "agreement", "approval", "issue", "pl
 def append(ws: Workspace, negotiation: int, kind: str, payload: dict, act_id: str) -> None:
     """Write one act straight into the journal, past every check of the services."""
     with ws.unit() as unit:
-        unit.state(negotiation)
-        journal.append(unit.conn, unit.codec, negotiation=negotiation, meeting=1,
+        st = unit.state(negotiation)
+        signer = unit.signers.key_for(st.prep.keys, "Dana Whitfield")  # the importer's key
+        journal.append(unit.conn, unit.codec, signer, place=st.place, meeting=1,
                        act_id=act_id, kind=kind, by="Dana Whitfield", role="lead",
                        at=datetime(2027, 1, 14, 11, tzinfo=UTC), payload=payload)
 
