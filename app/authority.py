@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.domain import Act, Issue, Preparation
-from app.numbers import parse_decimal
+from app.numbers import readable
 from app.prepare import limit_locked
 from app.state import standing
 
@@ -64,9 +64,10 @@ def approved_to(acts: Iterable[Act], issue: Issue) -> Decimal | None:
     covered: Decimal | None = None
     for act in live:
         request = requests.get(act.payload.get("request")) if act.kind == "approval" else None
-        if request is not None and act.payload.get("granted") is True \
+        value = readable(request.payload.get("value")) if request is not None else None
+        if value is not None and act.payload.get("granted") is True \
                 and request.payload.get("issue") == issue.key:
-            covered = widen(issue, covered, parse_decimal(request.payload["value"]))
+            covered = widen(issue, covered, value)
     return covered
 
 
@@ -80,9 +81,9 @@ def breaches(prep: Preparation, acts: Iterable[Act], member: str,
     found: list[Breach] = []
     for key, raw in terms.items():
         issue = prep.issues.get(key)
-        if issue is None:
+        value = readable(raw)  # a stored value the analysis cannot use is no breach to show
+        if issue is None or value is None:
             continue
-        value = parse_decimal(raw)
         limit = prep.limit(member, key)
         past = limit is not None and issue.is_worse(value, limit)
         found += breaches_on(prep, member, issue, value, approved_to(acts, issue) if past else None)

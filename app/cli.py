@@ -14,10 +14,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from app import __version__, scenario
+from app import __version__, cli_keys, scenario
+from app.cli_keys import (
+    HELP_KEY_FILE,
+    NEGOTIATION_HELP,
+    created_or_opened,
+    given_phrase,
+    open_workspace,
+)
 from app.errors import CaucusError, InvalidInput, PastLimit
 from app.logs import unexpected
 from app.prepare import SECTIONS as PREPARE_SECTIONS
@@ -35,7 +41,8 @@ EXIT_CODES = (
 )
 ROLES_HELP = "lead, sme, observer or approver"
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = dict(cli_keys.COMMANDS)
+__all__ = ["given_phrase", "main"]
 
 
 def command(name: str) -> Callable:
@@ -53,15 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     help_ws = "workspace file (default: $CAUCUS_WORKSPACE or the user data folder)"
     common = argparse.ArgumentParser(add_help=False)
     help_pf = "read the join phrase from this file (else $CAUCUS_JOIN_PHRASE, else the keychain)"
-    help_neg = "the negotiation, by id or title (needed when the workspace holds several)"
+    help_neg = NEGOTIATION_HELP
     common.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS, help=help_ws)
     common.add_argument("--phrase-file", metavar="FILE", default=argparse.SUPPRESS, help=help_pf)
+    common.add_argument("--key-file", metavar="FILE", default=argparse.SUPPRESS,
+                        help=HELP_KEY_FILE)
     parser = argparse.ArgumentParser(prog="caucus",
                                      description="Caucus: the negotiation team's console.",
                                      epilog=exit_codes_text(),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workspace", metavar="PATH", help=help_ws)
     parser.add_argument("--phrase-file", metavar="FILE", help=help_pf)
+    parser.add_argument("--key-file", metavar="FILE", help=HELP_KEY_FILE)
     parser.add_argument("--version", action="version", version=f"caucus {__version__}",
                         help="print the version and exit")
     parser.add_argument("--role", choices=["lead", "sme", "observer", "approver"],
@@ -80,7 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", metavar="FILE", help="write the report to share, as a PDF")
     p.add_argument("--csv", metavar="FILE", help="write the journal as CSV, one row per act")
     p.add_argument("--room-safe", action="store_true",
-                   help="leave every confidential figure out of the PDF")
+                   help="write the PDF and the CSV the room may see: only what both sides know")
+    p.add_argument("--include-confidential", action="store_true",
+                   help="write the sealed figures (walk-aways, targets, BATNA, limits, plan) into "
+                        "the CSV; without it they are left out")
     p = sub.add_parser("list", parents=[common], help="list the negotiations")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p = sub.add_parser("analyze", parents=[common], help="print the analysis of a negotiation")
@@ -89,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="TIME_OR_SEQ",
                    help="analyse the journal as it stood after this act (its sequence number, "
                         "as `caucus timeline` shows it) or at this ISO-8601 time")
+    p = sub.add_parser("next", parents=[common],
+                       help="print the coach's next move as a quick-entry line",
+                       description=NEXT_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--negotiation", metavar="TITLE_OR_ID", help=help_neg)
+    p.add_argument("--json", action="store_true", help="print the next_move object as JSON")
     p = sub.add_parser("log", parents=[common], help="append one act",
                        description=LOG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--negotiation", metavar="TITLE_OR_ID", help=help_neg)
@@ -129,9 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tab", choices=["replay", "debrief", "terms"], default="replay",
                    help="with --view review: the tab to show")
     sub.add_parser("demo", parents=[common], help="add the demo negotiation to the workspace")
-    p = sub.add_parser("join", parents=[common],
-                       help="enter the join phrase a teammate gave you; it goes to your keychain")
-    p.add_argument("--forget", action="store_true", help="remove it from the keychain instead")
+    cli_keys.add_commands(sub, common)
     return parser
 
 
@@ -155,6 +172,16 @@ LOG_HELP = """examples:
   caucus log --as "Dana Whitfield" agreement final price=0.868 term=24
   caucus log --as "Dana Whitfield" retract a5 reason="typo"
   caucus log --as "Dana Whitfield" phase bargaining"""
+
+
+NEXT_HELP = """After an offer of theirs, prints our suggested next move on stdout as one line the
+quick-entry line and `caucus log … offer` both read (a counter or hold: our package and asks;
+an accept: their package, to log as the agreement), and its kind and reason on stderr. Nothing
+is printed on stdout for a walk-away, or when there is no move to make (the latest offer is ours,
+or a final agreement stands).
+
+example:
+  caucus log --as "Dana Whitfield" offer $(caucus next)"""
 
 
 GUI_COMMANDS = (None, "screenshot")
@@ -211,64 +238,6 @@ def _report(exc: CaucusError) -> None:
               "issue goes with it", file=sys.stderr)
 
 
-def open_workspace(args: argparse.Namespace, read_only: bool = False) -> Workspace:
-    """The workspace named by ``--workspace`` (or the default one), unlocked if we can."""
-    ws = Workspace(args.workspace, read_only=read_only, phrase=given_phrase(args))
-    if ws.created_phrase:
-        announce_phrase(ws)
-    return ws
-
-
-def given_phrase(args: argparse.Namespace) -> str | None:
-    """The join phrase from ``--phrase-file`` or ``$CAUCUS_JOIN_PHRASE`` (never logged)."""
-    path = getattr(args, "phrase_file", None)
-    if path:
-        try:
-            return Path(path).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise InvalidInput(f"--phrase-file: cannot read {path} ({exc.strerror})") from None
-    return os.environ.get("CAUCUS_JOIN_PHRASE") or None
-
-
-def announce_phrase(ws: Workspace) -> None:
-    """Tell the creator of a workspace its join phrase, once, on stderr."""
-    print(f"caucus: new workspace {ws.path}", file=sys.stderr)
-    print(f"caucus: join phrase (hand it to your teammates): {ws.created_phrase}",
-          file=sys.stderr)
-    if ws.phrase_stored:
-        print("caucus: the phrase is stored in your keychain", file=sys.stderr)
-    else:
-        print(f"caucus: the phrase was NOT stored ({ws.keychain_problem}); keep it safe: "
-              "without it nobody can read the confidential figures", file=sys.stderr)
-
-
-@command("join")
-def cmd_join(args: argparse.Namespace) -> int:
-    """Check a join phrase against the workspace and keep it in the keychain."""
-    from app import keychain
-
-    if args.workspace and not Path(args.workspace).exists():
-        raise InvalidInput(f"{args.workspace}: there is no workspace here to join")
-    ws = Workspace(args.workspace)
-    with ws:
-        if args.forget:
-            keychain.forget(ws.store.workspace_id)
-            print(f"forgot the join phrase of {ws.path}")
-            return 0
-        phrase = given_phrase(args) or _ask_phrase()
-        ws.unlock(phrase, remember=True)
-    print(f"joined {ws.path}: the phrase is in your keychain")
-    return 0
-
-
-def _ask_phrase() -> str:
-    import getpass
-
-    if not sys.stdin.isatty():
-        raise InvalidInput("no join phrase given: use --phrase-file or $CAUCUS_JOIN_PHRASE")
-    return getpass.getpass("Join phrase (12 words): ")
-
-
 def emit(data: Any) -> None:
     """Print JSON to stdout; a control or direction character a workspace holds is written as
     its ``\\u`` escape (the same JSON), never raw."""
@@ -287,7 +256,7 @@ def _json_default(value: Any) -> Any:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a scenario file as a new negotiation, atomically."""
     data = scenario.load(args.file)
-    with open_workspace(args) as ws:
+    with created_or_opened(args) as ws:
         with ws.unit(auto_ids=False) as unit:
             negotiation = scenario.import_scenario(unit, data)
         acts = len(ws.acts(negotiation))
@@ -301,8 +270,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write a negotiation out: a scenario file, a PDF report, the journal as CSV (any of them)."""
     if not (args.scenario or args.pdf or args.csv):
         raise InvalidInput("say what to write: --scenario FILE, --pdf FILE and/or --csv FILE")
-    if args.room_safe and not args.pdf:
-        raise InvalidInput("--room-safe is for the PDF report: add --pdf FILE")
+    if args.room_safe and args.scenario:
+        raise InvalidInput("--room-safe is for the PDF report and the CSV: a scenario file holds "
+                           "the whole preparation")
+    if args.room_safe and args.include_confidential:
+        raise InvalidInput("--include-confidential and --room-safe ask for opposite CSVs: "
+                           "choose one")
     with open_workspace(args, read_only=True) as ws:
         negotiation = ws.find(args.negotiation)
         acts = ws.acts(negotiation)
@@ -315,15 +288,35 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = scenario.export_scenario(acts)
         _writing(args.scenario, scenario.write_json, args.scenario, data)
     if args.csv:
-        from app.report import write_csv
+        from app.files import PRIVATE, SHARED
+        from app.report import write_csv, write_public_csv
 
-        _writing(args.csv, write_csv, args.csv, acts)
+        if args.room_safe:
+            _writing(args.csv, write_public_csv, args.csv, acts)
+        else:
+            share = PRIVATE if args.include_confidential else SHARED
+            _writing(args.csv, write_csv, args.csv, csv_acts(args, acts, locked), share=share)
     if args.pdf:
         from app.report import write_pdf
 
         _writing(args.pdf, write_pdf, args.pdf, acts, progress=percent_printer(args.pdf),
                  room_safe=args.room_safe)
     return 0
+
+
+def csv_acts(args: argparse.Namespace, acts: list, locked: bool) -> list:
+    """The acts the CSV holds: the confidential fields left out unless asked for (and said)."""
+    from app.seal import without_confidential
+
+    if not args.include_confidential:
+        return without_confidential(acts)
+    if locked:
+        raise InvalidInput("--include-confidential: the confidential figures are sealed and this "
+                           "process does not hold the join phrase (caucus join, "
+                           "CAUCUS_JOIN_PHRASE or --phrase-file)")
+    print(f"caucus: {args.csv} holds the confidential figures (walk-aways, targets, BATNA, "
+          "limits, the plan): keep it as safe as the workspace", file=sys.stderr)
+    return acts
 
 
 def _writing(path: str, write: Callable, *args: Any, **kwargs: Any) -> None:
@@ -387,6 +380,30 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         for alert in result.get("alerts", []):
             act = "preparation" if alert.get("act") is None else alert["act"]
             print(printable(f"[{alert['kind']}] {act}: {alert.get('message')}"))
+    return 0
+
+
+@command("next")
+def cmd_next(args: argparse.Namespace) -> int:
+    """Print the coach's next move as a quick-entry line (stdout) and its reason (stderr)."""
+    from app.analysis import analyze
+    from app.quickentry import QuickOffer
+
+    with open_workspace(args, read_only=True) as ws:
+        acts = ws.acts(ws.find(args.negotiation))
+    move = analyze(acts)["next_move"]
+    if args.json:
+        emit(move)
+        return 0
+    if move is None:
+        print("caucus: no next move: the latest offer is ours, or a final agreement stands",
+              file=sys.stderr)
+        return 0
+    if move["terms"]:
+        terms = {k: Decimal(v) for k, v in move["terms"].items()}
+        asks = {k: Decimal(v) for k, v in move["asks"].items()}
+        print(QuickOffer("us", terms, asks).line())
+    print(printable(f"caucus: {move['kind'].replace('_', ' ')}: {move['why']}"), file=sys.stderr)
     return 0
 
 
@@ -526,37 +543,41 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 @command("verify")
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check the file's integrity and the journal's continuity; exit 1 on a problem."""
-    from app.verify import verify
+    from app.verify import check
 
-    with open_workspace(args, read_only=True) as ws:
-        problems = verify(ws)
+    phrase = given_phrase(args)
+    with Workspace(args.workspace, read_only=True, create=False) as ws:
+        try:
+            if phrase is not None:
+                ws.unlock(phrase)
+            misfit = None
+        except InvalidInput as exc:
+            misfit = f"the join phrase given does not open this workspace: {exc}"
+        findings = check(ws)
+    problems = ([misfit] if misfit else []) + findings.problems
     for problem in problems:
         print(f"caucus: {printable(str(problem))}", file=sys.stderr)
     if not problems:
-        print("ok: file and journal are intact")
+        print(f"ok: file and journal are intact ({findings.acts} acts)")
+    for note in findings.notes:
+        print(f"note: {note}")
     return 1 if problems else 0
 
 
 @command("demo")
 def cmd_demo(args: argparse.Namespace) -> int:
     """Add the demo negotiation (once) to the workspace."""
-    data = scenario.load(demo_path())
-    with open_workspace(args) as ws:
-        title = data["negotiation"]["title"]
+    from app.demo import add_demo, demo_title
+
+    path = cli_keys.target(args)
+    with created_or_opened(args) as ws:
+        title = demo_title()
         if any(n.title == title for n in ws.negotiations()):
-            print(f'the demo "{title}" is already in {ws.path}')
+            print(f'the demo "{title}" is already in {path}')
             return 0
-        with ws.unit(auto_ids=False) as unit:
-            negotiation = scenario.import_scenario(unit, data)
-    print(f'added the demo "{title}" as negotiation {negotiation} in {ws.path}')
+        negotiation = add_demo(ws)
+    print(f'added the demo "{title}" as negotiation {negotiation} in {path}')
     return 0
-
-
-def demo_path() -> Path:
-    """The demo scenario shipped in ``resources/``."""
-    from app.resources import resource
-
-    return resource("demo-scenario.json")
 
 
 if __name__ == "__main__":

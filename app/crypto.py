@@ -3,7 +3,7 @@
 The secret is 128 random bits, handed to teammates as a 12-word BIP-39 phrase (the ``mnemonic``
 library: a standard word list with a checksum that catches a mistyped word). Two keys are derived
 from it with HKDF-SHA256, salted with the workspace id: one seals confidential fields with AES-GCM
-(``cryptography``), the other keys the HMAC chain over the journal.
+(``cryptography``), the other keys the seals of the journal's chain (``app.chain``).
 """
 
 from __future__ import annotations
@@ -34,11 +34,18 @@ def new_phrase() -> str:
 
 def normalise_phrase(phrase: str) -> str:
     """The phrase in canonical form; a typo (unknown word, bad checksum) is an ``InvalidInput``."""
-    words = " ".join(phrase.lower().split())
-    if len(words.split()) != 12 or not _WORDS.check(words):
-        raise InvalidInput("the join phrase is not right: it has 12 words from the phrase you "
-                           "were given; check for a missing or mistyped word")
-    return words
+    words = phrase.lower().split()
+    if len(words) != 12:
+        raise InvalidInput(f"a join phrase has 12 words; this one has {len(words)} words: check "
+                           "for a missing, extra or joined word")
+    text = " ".join(words)
+    if not _WORDS.check(text):
+        unknown = [w for w in words if w not in _WORDS.wordlist]
+        where = (f'"{unknown[0]}" is not a word of the phrase list' if unknown
+                 else "a word is mistyped or two are swapped (the checksum does not match)")
+        raise InvalidInput(f"the join phrase is not right: {where}; compare it word by word "
+                           "with the phrase you were given")
+    return text
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class Keys:
     def derive(cls, phrase: str, workspace_id: str) -> Keys:
         """Derive both keys from a (checked) phrase and the workspace id."""
         entropy = _WORDS.to_entropy(normalise_phrase(phrase))
-        okm = HKDF(algorithm=hashes.SHA256(), length=64, salt=workspace_id.encode(),
+        okm = HKDF(algorithm=hashes.SHA256(), length=64, salt=(workspace_id or "").encode(),
                    info=b"caucus workspace keys v1").derive(bytes(entropy))
         return cls(seal_key=okm[:32], mac_key=okm[32:])
 
@@ -77,13 +84,6 @@ class Keys:
         except Exception as exc:  # cryptography raises InvalidTag
             raise ValueError("a sealed value does not open with this workspace's key") from exc
         return json.loads(data)
-
-    # --- the journal's MAC chain ---------------------------------------------------------------
-
-    def link(self, previous: str | None, content: str) -> str:
-        """The MAC of an act: over the previous act's MAC and this act's stored content."""
-        message = f"{previous or ''}\n{content}".encode()
-        return hmac.new(self.mac_key, message, hashlib.sha256).hexdigest()
 
 
 def is_sealed(value: Any) -> bool:

@@ -11,6 +11,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from app.numbers import readable
+
 ROLES = ("lead", "sme", "observer", "approver")
 SIDES = ("us", "them")
 BETTER = ("lower", "higher")
@@ -60,6 +62,7 @@ PREP_KINDS = (
     "meeting_start",
     "meeting_end",
     "debrief",
+    "enrol",
 )
 ALL_KINDS = MEETING_KINDS + PREP_KINDS
 
@@ -97,6 +100,7 @@ class Issue:
     benchmark: Decimal | None = None
     should_cost: Decimal | None = None
     weight: Decimal | None = None
+    value_per_unit: Decimal | None = None  # yearly worth to us of one unit in our direction
 
     @property
     def locked(self) -> bool:
@@ -170,6 +174,7 @@ class Preparation:
     leverage: dict[str, list] = field(default_factory=dict)  # items: text or {text, weight}
     strategy: dict[str, str] = field(default_factory=dict)  # the lead's choice: approach, reason
     team: dict[str, Member] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # member -> enrolled public signing key
     authority: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     plan: dict[str, PlanEntry] = field(default_factory=dict)
     meetings: list[Meeting] = field(default_factory=list)
@@ -193,7 +198,7 @@ class Preparation:
         """Our BATNA's value on ``issue`` (e.g. the second source's price), if known."""
         values = self.batna.get("values")
         value = values.get(issue) if isinstance(values, dict) and "sealed" not in values else None
-        return Decimal(value) if value is not None else None
+        return readable(value)
 
     def current_meeting(self) -> Meeting | None:
         """The meeting in progress, if any."""

@@ -77,3 +77,11 @@ class CorruptWorkspace(WorkspaceError):
 
 class NewerWorkspace(WorkspaceError):
     """The file was written by a newer Caucus with a schema this one does not know."""
+
+
+class WorkspaceGone(WorkspaceError):
+    """The file was deleted, moved or replaced while open; nothing more is written to it."""
+
+
+class KeyCheckMissing(WorkspaceError):
+    """The workspace holds acts but its key check is gone: it is refused, never given a new key."""

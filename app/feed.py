@@ -51,9 +51,12 @@ class ChangeFeed:
     def poll(self) -> list[Act]:
         """The acts committed since the last poll, in order (empty and cheap when none).
 
+        Raises ``WorkspaceGone`` when the file was deleted, moved or replaced since it was opened.
+
         The new data version is remembered only once the acts are read, so a failed read (a busy
         file) is retried by the next poll instead of being forgotten.
         """
+        self.store.check_file()
         version = self._data_version()
         if version == self._version:
             return []

@@ -1,6 +1,8 @@
 """The one facade over the operating system's keychain (the only module that imports ``keyring``).
 
-A workspace's join phrase is kept under the service ``caucus`` and the workspace's id. "No usable
+A workspace's join phrase is kept under the service ``caucus`` and the workspace's id; members'
+personal signing keys (``app.signing``) under ``<workspace id>/member`` (this account's own key)
+and ``<workspace id>/member/<name>`` (a teammate who shares this account). "No usable
 keychain" (no backend, a locked or dismissed keychain, a backend that would store secrets in plain
 text) is told apart from "no entry", and never papered over: the caller falls back, visibly, to a
 phrase held for this session only.
@@ -68,6 +70,30 @@ def forget(workspace_id: str) -> None:
     backend = _backend()
     if backend.get_password(SERVICE, workspace_id) is not None:
         backend.delete_password(SERVICE, workspace_id)
+
+
+def _member_entry(workspace_id: str, name: str | None) -> str:
+    return f"{workspace_id}/member" + (f"/{name}" if name else "")
+
+
+@_guard("read a member's signing key")
+def load_member_key(workspace_id: str, name: str | None) -> str | None:
+    """The text of a member key kept for a workspace (``name`` None: this account's own key)."""
+    return _backend().get_password(SERVICE, _member_entry(workspace_id, name))
+
+
+@_guard("keep a member's signing key")
+def save_member_key(workspace_id: str, name: str | None, text: str) -> None:
+    """Keep a member key for a workspace (``name`` None: this account's own key)."""
+    _backend().set_password(SERVICE, _member_entry(workspace_id, name), text)
+
+
+@_guard("forget a member's signing key")
+def forget_member_key(workspace_id: str, name: str | None) -> None:
+    """Remove a member key (no error when there was none)."""
+    backend = _backend()
+    if backend.get_password(SERVICE, _member_entry(workspace_id, name)) is not None:
+        backend.delete_password(SERVICE, _member_entry(workspace_id, name))
 
 
 def problem() -> str | None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.authority import approved_to, breaches_on
 from app.domain import MEETING_KINDS, TOPICS, Act, Issue, Preparation
-from app.numbers import NotANumber, parse_decimal
+from app.numbers import readable
 from app.prepare import limit_locked
 from app.state import standing
 
@@ -99,10 +99,12 @@ def answers_to_requests(acts: Iterable[Act]) -> dict[str, Act]:
 
 
 def pending_requests(acts: Iterable[Act]) -> list[Act]:
-    """Standing approval requests that no standing approval answers yet, oldest first."""
+    """Standing approval requests that no standing approval answers yet, oldest first (a request
+    whose value is not a readable number cannot be weighed and is left out)."""
     live = standing(acts)
     answered = answers_to_requests(live)
-    return [a for a in live if a.kind == "approval_request" and a.id and a.id not in answered]
+    return [a for a in live if a.kind == "approval_request" and a.id and a.id not in answered
+            and readable(a.payload.get("value")) is not None]
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ def request_context(prep: Preparation, acts: Iterable[Act], analysis: dict[str, 
     acts = list(acts)
     p = request.payload
     issue = prep.issues[p["issue"]]
-    value = parse_decimal(p["value"])
+    value = readable(p["value"])
     row = analysis.get("issues", {}).get(issue.key, {})
     req_limit = prep.limit(request.by, issue.key)
     appr_limit = prep.limit(approver, issue.key)
@@ -263,10 +265,9 @@ def offer_points(acts: Iterable[Act], issue: str) -> dict[str, list[Point]]:
         side = act.payload.get("side")
         if raw is None or side not in points:
             continue
-        try:
-            points[side].append(Point(count, act.at, side, parse_decimal(raw), act))
-        except NotANumber:
-            continue
+        value = readable(raw)
+        if value is not None:  # a value no computation can use is left out (see the alerts)
+            points[side].append(Point(count, act.at, side, value, act))
     return points
 
 
@@ -358,7 +359,9 @@ def agreed_terms(acts: Iterable[Act]) -> dict[str, Agreed]:
     for act in standing(acts):
         if act.kind == "agreement":
             for key, raw in act.payload.get("terms", {}).items():
-                out[key] = Agreed(key, parse_decimal(raw), bool(act.payload.get("final")), act)
+                value = readable(raw)
+                if value is not None:
+                    out[key] = Agreed(key, value, bool(act.payload.get("final")), act)
     return out
 
 
@@ -405,7 +408,4 @@ def last_value(values: Iterable[str | Decimal | None] | None) -> Decimal | None:
     present = [v for v in (values or []) if v is not None]
     if not present:
         return None
-    try:
-        return parse_decimal(present[-1])
-    except NotANumber:
-        return None
+    return readable(present[-1])

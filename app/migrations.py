@@ -62,6 +62,45 @@ V2 = [
     "ALTER TABLE act ADD COLUMN mac TEXT",
 ]
 
+V3 = [
+    # One chain over every act, sealed with the join phrase and signed by its author (app.chain).
+    "ALTER TABLE act ADD COLUMN link TEXT",
+    "ALTER TABLE act ADD COLUMN seal TEXT",
+    "ALTER TABLE act ADD COLUMN signer TEXT",
+    "ALTER TABLE act ADD COLUMN signature TEXT",
+    "ALTER TABLE act ADD COLUMN imported INTEGER NOT NULL DEFAULT 0",
+]
+_NO_UPDATE = V1[5]
+
+
+def _adopt(conn: Connection) -> None:
+    """Link the acts of an older file into the chain, in order; they stay unsigned, and count as
+    adopted (``meta.adopted``) until a member who holds the join phrase seals them. The old
+    ``chain_from``/``chain_head`` markers go: nothing outside the chain may shorten it."""
+    from app import chain
+
+    facts = dict(conn.exec_driver_sql("SELECT key, value FROM meta").fetchall())
+    places = {r[0]: (r[1], r[2]) for r in conn.exec_driver_sql(
+        "SELECT id, uid, created FROM negotiation")}
+    names = ("seq", *chain.CHAINED[1:])
+    rows = [dict(zip(names, r, strict=True)) for r in conn.exec_driver_sql(
+        f"SELECT {', '.join(names)} FROM act ORDER BY seq")]
+    links = chain.relink(rows, chain.genesis(facts), places)
+    conn.exec_driver_sql("DROP TRIGGER act_no_update")
+    if links:
+        conn.exec_driver_sql("UPDATE act SET link = ? WHERE seq = ?", links)
+    conn.exec_driver_sql(_NO_UPDATE)
+    conn.exec_driver_sql("DELETE FROM meta WHERE key IN ('chain_from', 'chain_head')")
+    if rows:
+        conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('adopted', ?)",
+                             (str(len(rows)),))
+
+
+def _v3(conn: Connection) -> None:
+    _run(V3)(conn)
+    _adopt(conn)
+
+
 #: ``MIGRATIONS[n]`` brings a file from version ``n`` to ``n + 1``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_run(V1), _run(V2)]
+MIGRATIONS: list[Callable[[Connection], None]] = [_run(V1), _run(V2), _v3]
 SCHEMA_VERSION = len(MIGRATIONS)

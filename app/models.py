@@ -25,7 +25,11 @@ class NegotiationRow(SQLModel, table=True):
 
 
 class ActRow(SQLModel, table=True):
-    """One journal entry. Rows are only ever inserted; ``seq`` orders every act of the workspace."""
+    """One journal entry. Rows are only ever inserted; ``seq`` orders every act of the workspace.
+
+    ``link``, ``seal``, ``signer`` and ``signature`` chain, seal and sign it (``app.chain``);
+    ``imported`` marks an act that came from a scenario file (signed by the member who imported
+    it); ``mac`` is the MAC of a version-2 file, kept on the acts of before version 3."""
 
     __tablename__ = "act"
 
@@ -39,6 +43,12 @@ class ActRow(SQLModel, table=True):
     at: str
     recorded: str
     payload: str
+    mac: str | None = None
+    link: str | None = None
+    seal: str | None = None
+    signer: str | None = None
+    signature: str | None = None
+    imported: int = 0
 
 
 class PresenceRow(SQLModel, table=True):
@@ -54,3 +64,9 @@ class PresenceRow(SQLModel, table=True):
     negotiation_id: int | None = None
     started: str
     last_seen: float
+
+
+#: The tables as SQLAlchemy Core objects, for queries that must read the same on any engine.
+META = Meta.__table__
+NEGOTIATION = NegotiationRow.__table__
+ACT = ActRow.__table__

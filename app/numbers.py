@@ -42,6 +42,37 @@ def parse_decimal(value: Any) -> Decimal:
     return result
 
 
+#: Stored values the computations take: at most this many digits, and a magnitude (the exponent
+#: of the leading digit) within ±READABLE_EXPONENT. The services refuse anything near these at
+#: entry; a value written straight into the journal beyond them is left out of every computation
+#: (1e999 would overflow, 1e-999 would need a thousand places, 1e999999999 a billion characters).
+READABLE_DIGITS = 40
+READABLE_EXPONENT = 18
+
+
+def readable(value: Any) -> Decimal | None:
+    """A stored value as a decimal the computations can use, or ``None`` if it is not one.
+
+    Never raises: non-numbers, infinities, NaN and values outside the readable magnitude
+    (``READABLE_EXPONENT``, ``READABLE_DIGITS``) all give ``None``.
+    """
+    if isinstance(value, str) and len(value) > 4 * READABLE_DIGITS:
+        return None
+    try:
+        result = parse_decimal(value)
+    except NotANumber:
+        return None
+    if not result:  # "0.00" stays as written; "0e-999999" would print a million zeros
+        return result if abs(result.as_tuple().exponent) <= READABLE_DIGITS else Decimal(0)
+    if len(result.as_tuple().digits) > READABLE_DIGITS:
+        result = result.normalize()  # "1.000…0" with many zeros still reads
+        if len(result.as_tuple().digits) > READABLE_DIGITS:
+            return None
+    if abs(result.adjusted()) > READABLE_EXPONENT:
+        return None
+    return result
+
+
 def dec_str(value: Decimal | None) -> str | None:
     """The canonical string of a decimal for payloads and JSON output (no exponent)."""
     if value is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.domain import Issue
-from app.numbers import NotANumber, parse_decimal
+from app.numbers import NotANumber, dec_str, parse_decimal
 from app.ranges import issue_value_problem
 
 SIDE_WORDS = {
@@ -33,6 +33,14 @@ class QuickOffer:
     side: str
     terms: dict[str, Decimal] = field(default_factory=dict)
     asks: dict[str, Decimal] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """The offer as a line ``parse`` reads back to the same offer, which is also what
+        ``caucus log … offer`` takes: ``us price=0.84 term=24 asks rebate=2``."""
+        words = [self.side, *(f"{k}={dec_str(v)}" for k, v in self.terms.items())]
+        if self.asks:
+            words += ["asks", *(f"{k}={dec_str(v)}" for k, v in self.asks.items())]
+        return " ".join(words)
 
     def payload(self) -> dict:
         """The ``offer`` act payload (decimals as strings)."""

@@ -2,11 +2,10 @@
 
 The PDF holds the summary, the agreed terms, a trajectory chart per issue, the concession ledger,
 the alerts, the tactics and how we answered them, the debrief and the timeline. With
-``room_safe`` every confidential value is left out (targets, walk-aways, BATNA, authority limits
-and approval values, the plan, forecasts, scores and shares of our range, which would give the
-range away), and so is the debrief. Both files are written atomically: a temporary file in the
-same folder, flushed to disk, then renamed over the target, so a crash never leaves a broken or
-empty report.
+``room_safe`` the PDF and the CSV are the room's instead (``app.report_public``): drawn from
+``app.public``'s view only, they hold what both sides know and nothing else. Every file is written
+atomically: a temporary file in the same folder, flushed to disk, then renamed over the target,
+so a crash never leaves a broken or empty report.
 """
 
 from __future__ import annotations
@@ -24,6 +23,9 @@ from reportlab.platypus import SimpleDocTemplate
 from app.analysis import analyze
 from app.domain import Act
 from app.files import PRIVATE, SHARED, atomic
+from app.public import public_view
+from app.report_public import CSV_COLUMNS as PUBLIC_COLUMNS
+from app.report_public import PublicReport, csv_rows
 from app.report_sections import Report
 from app.review import agreed_terms, debrief_draft
 from app.rules import format_time
@@ -36,23 +38,41 @@ CSV_COLUMNS = ("seq", "id", "at", "member", "role", "kind", "meeting", "withdraw
 
 
 def write_pdf(path: str | os.PathLike, acts: Sequence[Act], *, progress: Progress | None = None,
-              room_safe: bool = False, share: int | None = None) -> None:
+              room_safe: bool = False) -> None:
     """Write the negotiation's report as a PDF.
 
     Args:
         path: The PDF to write (replaced atomically).
         acts: The negotiation's journal, in order.
         progress: Called as ``progress(done, total)`` while the report is laid out.
-        room_safe: Leave out every confidential value (and the debrief).
-        share: Who may read the file (``app.files.PRIVATE``/``SHARED``); by default a room-safe
-            report is shared (0644 with the usual umask), any other one private (0600).
+        room_safe: Write the room's report instead (``app.report_public``), readable by others
+            (0644 with the usual umask); the full report holds confidential figures: 0600.
     """
+    if room_safe:
+        write_public_pdf(path, acts, progress=progress)
+        return
     acts = list(acts)
     analysis = analyze(acts)
-    report = Report(
-        acts=acts, prep=fold(acts), analysis=analysis, terms=agreed_terms(acts),
-        draft=debrief_draft(acts, analysis), room_safe=room_safe)
-    story = report.story()
+    report = Report(acts=acts, prep=fold(acts), analysis=analysis, terms=agreed_terms(acts),
+                    draft=debrief_draft(acts, analysis))
+    _build(path, report.story(), report.page, f"Caucus report: {report.prep.title}", progress,
+           PRIVATE)
+
+
+def write_public_pdf(path: str | os.PathLike, acts: Sequence[Act], *,
+                     progress: Progress | None = None) -> None:
+    """Write the room's report (``app.report_public``), from ``app.public``'s view only."""
+    acts = list(acts)
+    prep = fold(acts)
+    report = PublicReport(view=public_view(acts, prep))
+    _build(path, report.story(), report.page, f"Caucus report: {prep.supplier} (room-safe)",
+           progress, SHARED)
+
+
+def _build(path: str | os.PathLike, story: list, page: Callable, title: str,
+           progress: Progress | None, share: int) -> None:
+    """Lay ``story`` out into the PDF at ``path`` (atomically, readable as ``share`` says:
+    ``app.files.PRIVATE`` or ``SHARED``), reporting progress."""
     total = len(story)
     done = [0]
 
@@ -61,21 +81,30 @@ def write_pdf(path: str | os.PathLike, acts: Sequence[Act], *, progress: Progres
         if progress is not None and done[0] <= total:
             progress(done[0], total)
 
-    if share is None:
-        share = SHARED if room_safe else PRIVATE
     with atomic(path, share=share) as f:
         doc = SimpleDocTemplate(f, pagesize=A4, leftMargin=36, rightMargin=36, topMargin=40,
-                                bottomMargin=40, title=f"Caucus report: {report.prep.title}",
-                                author="Caucus", creator="Caucus")
+                                bottomMargin=40, title=title, author="Caucus", creator="Caucus")
         doc.afterFlowable = laid_out
-        doc.build(story, onFirstPage=report.page, onLaterPages=report.page)
+        doc.build(story, onFirstPage=page, onLaterPages=page)
     if progress is not None and done[0] < total:
         progress(total, total)
 
 
+def write_public_csv(path: str | os.PathLike, acts: Sequence[Act]) -> None:
+    """Write the room's CSV (``app.report_public.CSV_COLUMNS``): the values said at the table and
+    what is agreed, from ``app.public``'s view only; atomically, readable by others."""
+    acts = list(acts)
+    rows = csv_rows(public_view(acts, fold(acts)))
+    with atomic(path, "w", encoding="utf-8", newline="", share=SHARED) as f:
+        out = csv.writer(f)
+        out.writerow(PUBLIC_COLUMNS)
+        out.writerows(rows)
+
+
 def write_csv(path: str | os.PathLike, acts: Sequence[Act], share: int = PRIVATE) -> None:
     """Write the journal as CSV, one row per act (``CSV_COLUMNS``), atomically; readable by the
-    owner only unless ``share`` says otherwise (its payloads hold the confidential figures)."""
+    owner only unless ``share`` says otherwise (``app.files.SHARED``: the acts hold no
+    confidential figure)."""
     acts = list(acts)
     prep = fold(acts)
     withdrawn = {a.payload.get("act") for a in acts if a.kind == "retract"}

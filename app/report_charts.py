@@ -1,19 +1,22 @@
 """Charts for the PDF report, drawn with ``reportlab.graphics`` (vector, no Qt).
 
-One chart per issue: both sides' positions as steps over the offer numbers, our opening and the
-references as dashed lines (the target and walk-away too, unless room-safe), the agreed value as
-a mark at the end. Colours are the console's (Okabe–Ito: they survive colour-blindness).
+One chart per issue: both sides' positions as steps over the offer numbers, the reference lines
+the caller gives as dashed lines (the team's report: our opening, target, walk-away, benchmark and
+should-cost; the room's: none), the agreed value as a mark at the end. The value axis spans the
+points, the lines and the agreed value given, and nothing else. Colours are the console's
+(Okabe–Ito: they survive colour-blindness).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib.colors import HexColor
 
 from app.domain import Issue
-from app.meeting import Point
+from app.meeting import Point  # or app.public's: both have n and value
 
 COLOURS = {
     "ours": HexColor("#0072B2"), "theirs": HexColor("#E69F00"), "agreed": HexColor("#009E73"),
@@ -22,27 +25,29 @@ COLOURS = {
 LEFT, RIGHT, BOTTOM, TOP = 44, 110, 18, 8  # margins, points (right: the line labels)
 
 
-def trajectory(issue: Issue, points: dict[str, list[Point]], offers: int,
-               agreed: Decimal | None, *, room_safe: bool, font: str,
+def references(issue: Issue) -> list[tuple[str, Decimal, str]]:
+    """The team's reference lines of an issue: (caption, value, colour), those it has."""
+    refs = [("opening", issue.opening, "ours"), ("target", issue.target, "ours"),
+            ("walk-away", issue.walk_away, "breach"),
+            ("benchmark", issue.benchmark, "reference"),
+            ("should-cost", issue.should_cost, "reference")]
+    return [(name, value, colour) for name, value, colour in refs if value is not None]
+
+
+def trajectory(points: dict[str, list[Point]], offers: int, agreed: Decimal | None,
+               refs: Sequence[tuple[str, Decimal, str]] = (), *, font: str,
                width: float = 480, height: float = 150) -> Drawing:
     """The trajectory chart of one issue.
 
     Args:
-        issue: The issue (its positions; target and walk-away are left out when ``room_safe``
-            or locked).
-        points: ``app.meeting.offer_points`` for the issue.
+        points: Both sides' points on the issue (``"us"``, ``"them"``; each with ``n`` and
+            ``value``), e.g. ``app.meeting.offer_points``.
         offers: How many standing offers the negotiation has (the x axis runs 1..offers).
         agreed: The agreed value, if any.
-        room_safe: Leave out every confidential line.
+        refs: Reference lines, (caption, value, colour name), e.g. ``references(issue)``.
         font: The font to write labels in.
     """
     d = Drawing(width, height)
-    refs = [("opening", issue.opening, "ours")]
-    if not room_safe:
-        refs += [("target", issue.target, "ours"), ("walk-away", issue.walk_away, "breach")]
-    refs += [("benchmark", issue.benchmark, "reference"),
-             ("should-cost", issue.should_cost, "reference")]
-    refs = [(name, value, colour) for name, value, colour in refs if value is not None]
     values = [p.value for side in points.values() for p in side] + [v for _, v, _ in refs]
     if agreed is not None:
         values.append(agreed)
@@ -67,9 +72,9 @@ def trajectory(issue: Issue, points: dict[str, list[Point]], offers: int,
     axis = COLOURS["axis"]
     d.add(Line(LEFT, BOTTOM, LEFT + plot_w, BOTTOM, strokeColor=axis, strokeWidth=0.5))
     d.add(Line(LEFT, BOTTOM, LEFT, BOTTOM + plot_h, strokeColor=axis, strokeWidth=0.5))
-    d.add(String(LEFT + plot_w, 4, f"offer {offers}", fontName=font, fontSize=6,
+    d.add(String(LEFT + plot_w, 4, "latest offer", fontName=font, fontSize=6,
                  textAnchor="end", fillColor=axis))
-    d.add(String(LEFT, 4, "offer 1", fontName=font, fontSize=6, fillColor=axis))
+    d.add(String(LEFT, 4, "first offer", fontName=font, fontSize=6, fillColor=axis))
     label_ys: list[float] = []
     for name, value, colour in refs:
         yy = y(value)

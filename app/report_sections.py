@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ from reportlab.platypus import Flowable, KeepTogether, LongTable, Paragraph, Tab
 
 from app.domain import MEETING_KINDS, Act, Preparation
 from app.meeting import offer_count, offer_points
+from app.money import money
 from app.numbers import parse_decimal
-from app.report_charts import trajectory
+from app.report_charts import references, trajectory
 from app.review.timeline import label
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu",
@@ -70,16 +72,9 @@ def duration(seconds: int | None) -> str:
     return f"{hours} h {rest // 60:02d} min" if hours else f"{rest // 60} min {rest % 60} s"
 
 
-@dataclass
-class Report:
-    """Everything the report shows, gathered once."""
-
-    acts: list[Act]
-    prep: Preparation
-    analysis: dict[str, Any]
-    terms: list[dict[str, Any]]
-    draft: dict[str, Any]
-    room_safe: bool
+class Sheet:
+    """The styles and building blocks of a report (the team's, and the room's in
+    ``app.report_public``)."""
 
     def __post_init__(self) -> None:
         regular, bold = fonts()
@@ -121,14 +116,28 @@ class Report:
             out.append(t)
         return out
 
-    def page(self, canvas: Any, doc: Any) -> None:
-        """Footer of every page: the negotiation, room-safe mark, page number."""
+    def footer(self, canvas: Any, doc: Any, caption: str) -> None:
+        """``caption`` and the page number at the foot of a page."""
         canvas.saveState()
         canvas.setFont(self.font, 7)
-        mark = "  ·  ROOM-SAFE: confidential figures left out" if self.room_safe else ""
-        canvas.drawString(36, 24, text(f"Caucus · {self.prep.title}{mark}"))
+        canvas.drawString(36, 24, text(caption))
         canvas.drawRightString(A4[0] - 36, 24, f"page {doc.page}")
         canvas.restoreState()
+
+
+@dataclass
+class Report(Sheet):
+    """Everything the team's report shows, gathered once."""
+
+    acts: list[Act]
+    prep: Preparation
+    analysis: dict[str, Any]
+    terms: list[dict[str, Any]]
+    draft: dict[str, Any]
+
+    def page(self, canvas: Any, doc: Any) -> None:
+        """Footer of every page: the negotiation, page number."""
+        self.footer(canvas, doc, f"Caucus · {self.prep.title}")
 
     # --- the story ----------------------------------------------------------------------------
 
@@ -140,15 +149,11 @@ class Report:
         return out
 
     def summary(self) -> list[Flowable]:
-        prep, safe = self.prep, self.room_safe
+        prep = self.prep
         head = " · ".join(x for x in (prep.supplier, prep.category, prep.currency) if x)
         timing = self.draft["time_to_agreement"]
         out: list[Flowable] = [self.p(f"Negotiation report: {prep.title}", self.h1),
                                self.p(head)]
-        if safe:
-            out.append(self.p("Room-safe report: targets, walk-aways, BATNA, authority limits, "
-                              "approval values, the concession plan, forecasts, scores and the "
-                              "debrief are left out.", self.small))
         out.append(self.p("Summary", self.h2))
         strategy = self.analysis["strategy"]
         meetings = len(prep.meetings)
@@ -160,44 +165,43 @@ class Report:
                               f"({when(timing['from'])})."))
         else:
             out.append(self.p("No final agreement yet."))
-        if not safe:
-            score = self.analysis["score"]
-            out.append(self.p(f"Package score (our preferences, 0–100): ours {score['ours']}, "
-                              f"theirs {score['theirs']}."))
-            if prep.batna.get("ours") or prep.batna.get("theirs"):
-                out.append(self.p(f"Our BATNA: {prep.batna.get('ours')}"))
-                out.append(self.p(f"Their BATNA (our estimate): {prep.batna.get('theirs')}"))
-            elif "batna" in prep.locked:
-                out.append(self.p(f"BATNA: {LOCKED}"))
+        score = self.analysis["score"]
+        out.append(self.p(f"Package score (our preferences, 0–100): ours {score['ours']}, "
+                          f"theirs {score['theirs']}."))
+        worth = self.analysis.get("economics")
+        if worth and worth["ours"] is not None and worth["theirs"] is not None:
+            out.append(self.p(
+                f"Yearly value to us, from our walk-aways: ours {self.money(worth['ours'])}, "
+                f"theirs {self.money(worth['theirs'])} (gap {self.money(worth['gap'])})."))
+        if prep.batna.get("ours") or prep.batna.get("theirs"):
+            out.append(self.p(f"Our BATNA: {prep.batna.get('ours')}"))
+            out.append(self.p(f"Their BATNA (our estimate): {prep.batna.get('theirs')}"))
+        elif "batna" in prep.locked:
+            out.append(self.p(f"BATNA: {LOCKED}"))
         moves = self.draft["their_concessions"]
         rows = []
         for row in self.terms:
             move = moves.get(row["issue"], {})
-            mine = [row["opening"]] + ([] if safe else [row["target"] or LOCKED,
-                                                        row["walk_away"] or LOCKED])
-            rows.append([row["label"], row["unit"] or "", *mine, move.get("opening"),
-                         move.get("last_offer"), row["value"]])
-        header = ["Issue", "Unit", "Our opening", *([] if safe else ["Target", "Walk-away"]),
-                  "Their opening", "Their last", "Agreed"]
-        widths = [110, 50, 55] + ([] if safe else [55, 55]) + [60, 60, 55]
-        return out + self.table(header, rows, widths, wrap=(0,))
+            rows.append([row["label"], row["unit"] or "", row["opening"],
+                         row["target"] or LOCKED, row["walk_away"] or LOCKED,
+                         move.get("opening"), move.get("last_offer"), row["value"]])
+        header = ["Issue", "Unit", "Our opening", "Target", "Walk-away", "Their opening",
+                  "Their last", "Agreed"]
+        return out + self.table(header, rows, [110, 50, 55, 55, 55, 60, 60, 55], wrap=(0,))
 
     def agreed(self) -> list[Flowable]:
-        safe, rows = self.room_safe, []
+        rows = []
         for row in self.terms:
             approval = row["approval"]
             covered = "—"
             if approval:
-                covered = (f"{approval['approval']} by {approval['by']}" if safe else
-                           f"{approval['approval']} ({approval['by']}) on request "
+                covered = (f"{approval['approval']} ({approval['by']}) on request "
                            f"{approval['request']} to {approval['value']}")
             rows.append([row["label"], row["value"], row["status"],
-                         *([] if safe else [row["vs_target"] or (LOCKED if row["locked"]
-                                                                 else "—")]),
+                         row["vs_target"] or (LOCKED if row["locked"] else "—"),
                          row["by"], covered])
-        header = ["Issue", "Agreed", "Status", *([] if safe else ["vs target"]), "Agreed by",
-                  "Under approval"]
-        widths = [110, 55, 55] + ([] if safe else [50]) + [90, 160]
+        header = ["Issue", "Agreed", "Status", "vs target", "Agreed by", "Under approval"]
+        widths = [110, 55, 55, 50, 90, 160]
         return [self.p("Agreed terms", self.h2)] + self.table(header, rows, widths,
                                                                wrap=(0, len(header) - 1))
 
@@ -208,16 +212,16 @@ class Report:
         for key, issue in self.prep.issues.items():
             view = self.analysis["issues"].get(key, {})
             value = agreed.get(key)
-            chart = trajectory(issue, offer_points(self.acts, key), offers,
-                               parse_decimal(value) if value else None,
-                               room_safe=self.room_safe, font=self.font)
+            chart = trajectory(offer_points(self.acts, key), offers,
+                               parse_decimal(value) if value else None, references(issue),
+                               font=self.font)
             notes = []
             sizes = view.get("our_concessions") or []
-            if not self.room_safe and sizes:
+            if sizes:
                 shown = ", ".join(f"{s:.0%}" for s in sizes[-12:])
                 more = f"{len(sizes)} in all, the last 12: " if len(sizes) > 12 else ""
                 notes.append(f"our concessions ({more}{shown}) of the range")
-            if not self.room_safe and view.get("forecast"):
+            if view.get("forecast"):
                 f = view["forecast"]
                 notes.append(f"forecast of their stop {f['estimate']} ({f['low']}–{f['high']})")
             block: list[Flowable] = [self.p(f"{issue.label or key} ({issue.unit or ''})",
@@ -227,26 +231,30 @@ class Report:
             out.append(KeepTogether(block))
         return out
 
+    def money(self, value: str | None) -> str:
+        """A money figure of the analysis in the negotiation's currency."""
+        return "—" if value is None else money(Decimal(value), self.prep.currency)
+
     def ledger(self) -> list[Flowable]:
+        valued = self.analysis.get("economics") is not None
         rows = []
         for row in self.analysis["ledger"]:
-            gives = ", ".join(row["gives"]) if self.room_safe else ", ".join(
-                f"{k} {v:.0%}" for k, v in row["gives"].items())
+            gives = ", ".join(f"{k} {v:.0%}" for k, v in row["gives"].items())
             asks = ", ".join(f"{k} {v}" for k, v in (row["asks"] or {}).items()) or "nothing"
-            rows.append([row["act"], gives, asks, "yes" if row["reciprocated"] else "no"])
-        head = "Concession ledger (our gives" + ("" if self.room_safe else
-                                                 ", as shares of our range") + ")"
-        return [self.p(head, self.h2)] + self.table(
-            ["Act", "Gives", "Asks", "Reciprocated"], rows, [50, 200, 200, 70], wrap=(1, 2))
+            worth = [self.money(row.get("gives_value")), self.money(row.get("asks_value"))]
+            rows.append([row["act"], gives, asks, *(worth if valued else []),
+                         "yes" if row["reciprocated"] else "no"])
+        head = "Concession ledger (our gives, as shares of our range)"
+        header = ["Act", "Gives", "Asks", *(["Gives a year", "Asks a year"] if valued else []),
+                  "Reciprocated"]
+        widths = [40, 130, 130, 70, 70, 70] if valued else [50, 200, 200, 70]
+        return [self.p(head, self.h2)] + self.table(header, rows, widths, wrap=(1, 2))
 
     def alerts(self) -> list[Flowable]:
         counts = self.draft["alerts"]
         out: list[Flowable] = [self.p("Coaching alerts", self.h2), self.p(
             ", ".join(f"{k.replace('_', ' ')} ×{n}" for k, n in counts.items()) or "None.")]
         alerts = self.analysis["alerts"]
-        if self.room_safe:
-            rows = [[a["act"], a["kind"].replace("_", " "), a["issue"]] for a in alerts]
-            return out + self.table(["Act", "Kind", "Issue"], rows, [50, 150, 100])
         rows = [[a["act"], a["kind"].replace("_", " "), a["issue"], a["message"]]
                 for a in alerts]
         return out + self.table(["Act", "Kind", "Issue", "Message"], rows, [40, 90, 50, 340],
@@ -261,8 +269,6 @@ class Report:
 
     def debrief(self) -> list[Flowable]:
         out: list[Flowable] = [self.p("Debrief", self.h2)]
-        if self.room_safe:
-            return out + [self.p("Left out of the room-safe report.")]
         saved, form = self.draft["saved"], self.draft["form"]
         shown = saved or form
         out.append(self.p("The team's debrief." if saved else
@@ -290,8 +296,7 @@ class Report:
     def timeline(self) -> list[Flowable]:
         withdrawn = {a.payload.get("act") for a in self.acts if a.kind == "retract"}
         rows = [[a.at.strftime("%Y-%m-%d %H:%M:%S"), f"{a.by} ({a.role})", a.id or a.seq,
-                 label(a, self.room_safe, self.prep)
-                 + (" [withdrawn]" if a.id in withdrawn else "")]
+                 label(a, self.prep) + (" [withdrawn]" if a.id in withdrawn else "")]
                 for a in self.acts if a.kind in TIMELINE_KINDS]
         return [self.p("Timeline (UTC)", self.h2)] + self.table(
             ["Time", "Who", "Act", "What"], rows, [80, 120, 35, 285])

@@ -197,7 +197,8 @@ def _situation(c: Checker, data: Any) -> dict[str, str]:
     return {k: v for k, v in result.items() if v is not None}
 
 
-ISSUE_NUMBERS = ("opening", "target", "walk_away", "benchmark", "should_cost", "weight")
+ISSUE_NUMBERS = ("opening", "target", "walk_away", "benchmark", "should_cost", "weight",
+                 "value_per_unit")
 
 
 def check_issue(data: Any) -> tuple[Issue | None, list[Problem]]:
@@ -214,8 +215,9 @@ def check_issue(data: Any) -> tuple[Issue | None, list[Problem]]:
         c.fail("key", f'"{key}" must be lower-case letters, digits and _ starting with a letter')
     better = c.choice("better", BETTER)
     nums = {k: c.number(k) for k in ISSUE_NUMBERS}
-    if nums["weight"] is not None and nums["weight"] < 0:
-        c.fail("weight", f"{nums['weight']} is negative")
+    for name in ("weight", "value_per_unit"):
+        if nums[name] is not None and nums[name] < 0:
+            c.fail(name, f"{nums[name]} is negative")
     if better and all(nums[k] is not None for k in ("opening", "target", "walk_away")):
         c.problems += position_order_problems(
             better, nums["opening"], nums["target"], nums["walk_away"], data.get("unit")
@@ -238,6 +240,7 @@ def check_issue(data: Any) -> tuple[Issue | None, list[Problem]]:
         benchmark=nums["benchmark"],
         should_cost=nums["should_cost"],
         weight=nums["weight"],
+        value_per_unit=nums["value_per_unit"],
     )
     return issue, c.problems
 

@@ -77,12 +77,19 @@ def too_deep(data: Any, limit: int = MAX_DEPTH) -> str | None:
 
 
 def import_scenario(unit: Unit, data: Any) -> int:
-    """Write the scenario into the unit's transaction; raise with every problem if any."""
+    """Write the scenario into the unit's transaction; raise with every problem if any.
+
+    The member importing it is enrolled as the scenario's lead, and signs every act of it, each
+    marked imported (``app.services.Unit.importing``)."""
     problems = _shape_problems(data)
     if not _walkable(data):
         raise InvalidInput(problems)
     importer = _Importer(unit, data)
-    negotiation = importer.run()
+    unit.importing = True
+    try:
+        negotiation = importer.run()
+    finally:
+        unit.importing = False
     problems += importer.without_cascades()
     if problems:
         raise InvalidInput(problems)

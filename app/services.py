@@ -18,8 +18,11 @@ from app import journal, limits, rules
 from app.authority import Breach, breaches
 from app.domain import MEETING_KINDS, PREP_KINDS, Act, Member, Preparation
 from app.errors import InvalidInput, NotFound, PastLimit, PermissionDenied
+from app.journal import Place
+from app.members import Signers, check_enrol, not_enrolled
 from app.rules import Problem
 from app.seal import Codec
+from app.signing import MemberKey
 from app.state import apply
 
 
@@ -28,6 +31,7 @@ class NegState:
     """What the services keep of one negotiation between calls, refreshed from the journal."""
 
     id: int
+    place: Place | None = None  # the negotiation as the chain names it
     last_seq: int = 0
     prep: Preparation = field(default_factory=Preparation)
     ctx: rules.ActContext | None = None
@@ -81,14 +85,18 @@ class Unit:
     """One write transaction against the workspace, with the negotiation states it has touched."""
 
     def __init__(self, conn: Connection, states: dict[int, NegState], codec: Codec,
-                 auto_ids: bool = True):
+                 auto_ids: bool = True, signers: Signers | None = None):
         self.conn = conn
         self.codec = codec
         self.states = states
         self.auto_ids = auto_ids
+        self.signers = signers
         self.touched: set[int] = set()
         #: approval requests filed with acts logged knowingly past a limit, in this transaction
         self.requests: list[Act] = []
+        #: set by ``app.scenario.import_scenario``: the negotiation it creates is imported
+        self.importing = False
+        self._signed_by: dict[int, tuple[MemberKey, bool]] = {}  # created here: (key, imported)
 
     # --- state ----------------------------------------------------------------------------------
 
@@ -96,11 +104,11 @@ class Unit:
         """The negotiation's state, brought up to date with the journal inside this transaction."""
         st = self.states.get(negotiation)
         if st is None:
-            exists = self.conn.exec_driver_sql(
-                "SELECT 1 FROM negotiation WHERE id = ?", (negotiation,)).first()
-            if not exists:
+            row = self.conn.exec_driver_sql(
+                "SELECT uid, created FROM negotiation WHERE id = ?", (negotiation,)).first()
+            if not row:
                 raise NotFound(f"negotiation {negotiation} is not in this workspace")
-            st = self.states[negotiation] = NegState(negotiation)
+            st = self.states[negotiation] = NegState(negotiation, Place(negotiation, *row))
         self.touched.add(negotiation)
         for act in journal.acts_of(self.conn, self.codec, negotiation, after=st.last_seq):
             st.take(act)
@@ -115,13 +123,43 @@ class Unit:
                 raise InvalidInput([Problem("by", rules.not_on_team(by, st.prep))])
             permit(st, member, kind, payload)
             role = member.role
+        key, imported = self._signer(st, by)
         meeting = st.prep.current_meeting()
         act = journal.append(
-            self.conn, self.codec, negotiation=st.id, meeting=meeting.number if meeting else None,
-            act_id=act_id, kind=kind, by=by, role=role, at=at or datetime.now(UTC),
-            payload=payload)
+            self.conn, self.codec, key, place=st.place,
+            meeting=meeting.number if meeting else None, act_id=act_id, kind=kind, by=by,
+            role=role, at=at or datetime.now(UTC), payload=payload, imported=imported)
         st.take(act)
         return act
+
+    def _signer(self, st: NegState, by: str) -> tuple[MemberKey, bool]:
+        """The key that signs ``by``'s act, and whether the act is imported. Only the key
+        enrolled for ``by`` signs in their name; a negotiation created in this unit is signed by
+        its creator until the creator's own enrolment (and throughout, when imported)."""
+        created = self._signed_by.get(st.id)
+        if created is not None and (not st.prep.keys or (created[1] and self.importing)):
+            return created[0], created[1] and self.importing
+        if self.signers is None:
+            raise PermissionDenied("this workspace was opened without member keys")
+        if not st.prep.keys and created is None:
+            self._first_enrolment(st, by)
+        key = self.signers.key_for(st.prep.keys, by)
+        if key is None:
+            own = self.signers.own(st.prep.keys, by)
+            raise PermissionDenied(not_enrolled(st.prep, by, own.code if own else None))
+        return key, False
+
+    def _first_enrolment(self, st: NegState, by: str) -> None:
+        """A negotiation from before signatures has nobody enrolled: its lead (or an editor)
+        enrols their own key with their first act, and enrols the others from then on."""
+        member = st.prep.team.get(by)
+        if member is None or not member.may_edit:
+            raise PermissionDenied(
+                "nobody is enrolled in this negotiation yet (it comes from an older Caucus): its "
+                "lead enrols first, by logging anything, and then enrols the others")
+        key = self.signers.own({}, by, create=True)
+        self._signed_by[st.id] = (key, False)
+        self._append(st, "enrol", by, {"member": by, "public_key": key.public})
 
     # --- the negotiation ------------------------------------------------------------------------
 
@@ -133,14 +171,23 @@ class Unit:
         problems += [p.under("by") for p in member_problems]
         if problems:
             raise InvalidInput(problems)
-        now = rules.format_time(at or datetime.now(UTC))
+        if self.signers is None:
+            raise PermissionDenied("this workspace was opened without member keys")
+        key = self.signers.own({}, by, create=True)
+        at = at or datetime.now(UTC)
+        uid, created = uuid.uuid4().hex, rules.format_time(at)
         cur = self.conn.exec_driver_sql(
             "INSERT INTO negotiation (uid, title, supplier, created) VALUES (?, ?, ?, ?)",
-            (uuid.uuid4().hex, payload["title"], payload["supplier"], now))
-        st = self.states[cur.lastrowid] = NegState(cur.lastrowid)
+            (uid, payload["title"], payload["supplier"], created))
+        st = self.states[cur.lastrowid] = NegState(cur.lastrowid, Place(cur.lastrowid, uid,
+                                                                         created))
         self.touched.add(st.id)
+        self._signed_by[st.id] = (key, self.importing)
         self._append(st, "negotiation", by, payload, at=at, role=role)
         self._append(st, "member", by, member, at=at, role=role)
+        self._signed_by[st.id] = (key, False)  # the creator's own enrolment is not imported
+        self._append(st, "enrol", by, {"member": by, "public_key": key.public}, at=at, role=role)
+        self._signed_by[st.id] = (key, self.importing)
         return st.id
 
     def update_negotiation(self, negotiation: int, by: str, data: dict) -> Act:
@@ -220,6 +267,12 @@ class Unit:
             raise NotFound([Problem("member", f'"{member}" has no limit on "{issue}"')])
         return self._append(st, "authority", by, {"member": member, "issue": issue,
                                                   "limit": None})
+
+    def enrol(self, negotiation: int, by: str, data: dict, at: datetime | None = None) -> Act:
+        """Enrol a member's signing key (``{"member", "code"}``, the code their console shows):
+        from then on only that key signs acts in their name."""
+        st = self.state(negotiation)
+        return self._prep_edit(negotiation, by, "enrol", check_enrol(data, st.prep), at)
 
     def set_plan(self, negotiation: int, by: str, data: dict, at: datetime | None = None) -> Act:
         """The concession ladder of an issue (no steps removes it)."""

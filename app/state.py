@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from app.crypto import is_sealed
 from app.domain import MEETING_KINDS, Act, Issue, Meeting, Member, PlanEntry, Preparation
-from app.numbers import parse_decimal
+from app.numbers import readable
 from app.rules import parse_iso
 
 
@@ -34,20 +34,30 @@ def _negotiation(prep: Preparation, p: dict, act: Act) -> None:
 
 
 def _issue(prep: Preparation, p: dict, act: Act) -> None:
-    prep.issues[p["key"]] = issue_from_payload(p)
+    issue = issue_from_payload(p)
+    if issue is not None:  # an unreadable definition leaves the issue as it was
+        prep.issues[p["key"]] = issue
 
 
-def issue_from_payload(p: dict) -> Issue:
-    """An ``Issue`` from its stored payload."""
+def issue_from_payload(p: dict) -> Issue | None:
+    """An ``Issue`` from its stored payload; ``None`` when its opening is not a readable number.
+
+    Any other number that is not readable (see ``app.numbers.readable``) counts as absent, so a
+    value written into the journal outside the services never stops the preparation folding.
+    """
 
     def num(name: str):
         value = p.get(name)
-        return parse_decimal(value) if value is not None and not is_sealed(value) else None
+        return readable(value) if value is not None and not is_sealed(value) else None
 
+    opening = num("opening")
+    if opening is None:
+        return None
     return Issue(
-        key=p["key"], better=p["better"], opening=num("opening"), target=num("target"),
+        key=p["key"], better=p["better"], opening=opening, target=num("target"),
         walk_away=num("walk_away"), label=p.get("label"), unit=p.get("unit"),
         benchmark=num("benchmark"), should_cost=num("should_cost"), weight=num("weight"),
+        value_per_unit=num("value_per_unit"),
     )
 
 
@@ -91,17 +101,23 @@ def _member(prep: Preparation, p: dict, act: Act) -> None:
 
 def _member_removed(prep: Preparation, p: dict, act: Act) -> None:
     prep.team.pop(p["name"], None)
+    prep.keys.pop(p["name"], None)
     for pair in [pair for pair in prep.authority if pair[0] == p["name"]]:
         del prep.authority[pair]
+
+
+def _enrol(prep: Preparation, p: dict, act: Act) -> None:
+    prep.keys[p["member"]] = p["public_key"]
 
 
 def _authority(prep: Preparation, p: dict, act: Act) -> None:
     pair = (p["member"], p["issue"])
     _mark(prep, f"authority:{p['member']}:{p['issue']}", is_sealed(p.get("limit")))
-    if p.get("limit") is None or is_sealed(p["limit"]):
+    limit = None if is_sealed(p.get("limit")) else readable(p.get("limit"))
+    if limit is None:
         prep.authority.pop(pair, None)
     else:
-        prep.authority[pair] = parse_decimal(p["limit"])
+        prep.authority[pair] = limit
 
 
 def _plan(prep: Preparation, p: dict, act: Act) -> None:
@@ -109,7 +125,7 @@ def _plan(prep: Preparation, p: dict, act: Act) -> None:
     if not p["steps"] or is_sealed(p["steps"]):
         prep.plan.pop(p["issue"], None)
         return
-    steps = tuple(parse_decimal(s) for s in p["steps"])
+    steps = tuple(v for v in map(readable, p["steps"]) if v is not None)
     prep.plan[p["issue"]] = PlanEntry(p["issue"], steps, tuple(p.get("asks") or ()))
 
 
@@ -135,6 +151,7 @@ _HANDLERS: dict[str, Callable[[Preparation, dict, Act], None]] = {
     "leverage": _leverage,
     "member": _member,
     "member_removed": _member_removed,
+    "enrol": _enrol,
     "authority": _authority,
     "plan": _plan,
     "strategy": _strategy,

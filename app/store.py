@@ -8,23 +8,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import DBAPIError
 
-from app import errors
+from app import chain, errors
 from app.migrations import MIGRATIONS, SCHEMA_VERSION
 from app.seal import Codec
 
 APPLICATION_ID = 0x43415543  # "CAUC" in the SQLite header marks a Caucus workspace
 BUSY_TIMEOUT_S = 5.0
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class Store:
@@ -34,18 +36,28 @@ class Store:
         self.path = Path(path).expanduser().absolute()
         self._wal = f"{self.path}-wal"
         self.read_only = read_only or _cannot_write(self.path)
+        self._copy: Path | None = None  # a private copy read instead (see _ro_uri)
+        self.identity: tuple[int, int] | None = None  # (device, inode) of the file opened
         with translate(self.path):
             _check_header(self.path, self.read_only)
+            if not self.path.exists():
+                sqlite3.connect(self.path).close()  # the only place a file is made
             self.engine = self._make_engine()
             self._prepare()
-        self.workspace_id = self.meta("workspace_id")
-        self.codec = Codec(None, self.workspace_id)  # Workspace installs the keys once unlocked
+        stat = os.stat(self.path)
+        self.identity = (stat.st_dev, stat.st_ino)
+        with self.read() as conn:
+            facts = dict(conn.exec_driver_sql("SELECT key, value FROM meta").fetchall())
+        self.workspace_id = facts.get("workspace_id")
+        adopted = int(facts["adopted"]) if facts.get("adopted", "").isdigit() else 0
+        # Workspace installs the keys once unlocked
+        self.codec = Codec(None, self.workspace_id, adopted, chain.genesis(facts))
 
     def _make_engine(self):
         if self.read_only:
             url = f"sqlite:///file:{self._ro_uri()}&uri=true"
-        else:
-            url = f"sqlite:///{self.path}"
+        else:  # mode=rw: a connection made after the file went away fails, never makes a new one
+            url = f"sqlite:///file:{quote(str(self.path))}?mode=rw&uri=true"
         engine = create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
         )
@@ -65,6 +77,7 @@ class Store:
         """
         if self.read_only:
             raise errors.ReadOnlyWorkspace(self.path, "this workspace is open read-only")
+        self.check_file()
         with translate(self.path), self.engine.connect() as conn:
             conn = conn.execution_options(caucus_begin="IMMEDIATE")
             with conn.begin():
@@ -75,6 +88,7 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A short read transaction; keep it brief, or it holds a stale snapshot."""
+        self.check_file()
         with translate(self.path), self.engine.connect() as conn:
             conn = conn.execution_options(caucus_begin="DEFERRED")
             with conn.begin():
@@ -83,17 +97,44 @@ class Store:
     def raw_connection(self) -> sqlite3.Connection:
         """A plain sqlite3 connection held by a poller (for ``PRAGMA data_version``)."""
         with translate(self.path):
-            uri = f"file:{self._ro_uri()}" if self.read_only else f"file:{self.path}"
+            uri = (f"file:{self._ro_uri()}" if self.read_only
+                   else f"file:{quote(str(self.path))}?mode=rw")
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
                                    isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             return conn
 
     def _ro_uri(self) -> str:
-        """Read-only URI; ``immutable`` when SQLite could not create its shared-memory file."""
+        """Read-only URI. Where SQLite cannot create its shared-memory file (a read-only folder
+        without one) it must not read the live file: ``immutable`` when there is no -wal; with a
+        -wal (``immutable`` would ignore the acts it holds), a private copy of both, read."""
+        if self._copy is not None:
+            return f"{quote(str(self._copy))}?mode=ro"
         shm = self.path.with_name(self.path.name + "-shm")
-        frozen = not os.access(self.path.parent, os.W_OK) and not shm.exists()
-        return f"{self.path}?mode=ro" + ("&immutable=1" if frozen else "")
+        wal = self.path.with_name(self.path.name + "-wal")
+        if os.access(self.path.parent, os.W_OK) or shm.exists():
+            return f"{quote(str(self.path))}?mode=ro"
+        if wal.exists() and wal.stat().st_size > 0:
+            self._copy = _private_copy(self.path, wal)
+            return f"{quote(str(self._copy))}?mode=ro"
+        return f"{quote(str(self.path))}?mode=ro&immutable=1"
+
+    def check_file(self) -> None:
+        """Raise ``WorkspaceGone`` when the file at ``path`` is no longer the one opened (deleted,
+        moved, or replaced by another file): writing on would be lost with the old file."""
+        if self.identity is None:
+            return  # still opening (creating, migrating)
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            raise errors.WorkspaceGone(
+                self.path, "was deleted or moved while Caucus had it open: nothing more is "
+                           "written to it. Restore the file (or its latest .bak copy) and open it "
+                           "again") from None
+        if self.identity is not None and (stat.st_dev, stat.st_ino) != self.identity:
+            raise errors.WorkspaceGone(
+                self.path, "was replaced by another file while Caucus had it open: nothing more "
+                           "is written to it. Open the workspace again to go on")
 
     def meta(self, key: str) -> str | None:
         """A value of the ``meta`` table."""
@@ -102,8 +143,10 @@ class Store:
         return row[0] if row else None
 
     def close(self) -> None:
-        """Release every pooled connection."""
+        """Release every pooled connection (and the private copy, if one was read)."""
         self.engine.dispose()
+        if self._copy is not None:
+            shutil.rmtree(self._copy.parent, ignore_errors=True)
 
     # --- opening, versions, migrations ----------------------------------------------------------
 
@@ -144,6 +187,15 @@ class Store:
                     _first_meta(conn)
                     conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.exec_driver_sql(f"PRAGMA user_version = {step + 1}")
+
+
+def _private_copy(path: Path, wal: Path) -> Path:
+    """The file and its -wal copied to a private folder, so SQLite can read the -wal's acts."""
+    folder = Path(tempfile.mkdtemp(prefix="caucus-read-"))
+    copy = folder / path.name
+    shutil.copyfile(path, copy)
+    shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+    return copy
 
 
 def _first_meta(conn: Connection) -> None:
@@ -206,10 +258,10 @@ def _check_header(path: Path, read_only: bool) -> None:
         return
     if path.is_dir():
         raise errors.NotACaucusFile(path, "is a folder, not a workspace file")
-    with open(path, "rb") as f:
-        head = f.read(16)
-    if head and head != SQLITE_MAGIC:
-        raise errors.NotACaucusFile(path, "is not a Caucus workspace (not an SQLite file)")
+    # The file itself is never opened here: closing any descriptor of it would drop the POSIX
+    # locks SQLite holds on it for this process's other connections (another process could then
+    # take itself for the last one and remove the -wal under them). SQLite says whether it is a
+    # database on its first read ("not a database", see known_error).
 
 
 @contextmanager
@@ -236,7 +288,7 @@ def known_error(path: Path, exc: BaseException | None) -> errors.CaucusError | N
         return errors.ReadOnlyWorkspace(path, "the file or its folder cannot be written; "
                                               "check permissions or copy it somewhere writable")
     if "not a database" in text:
-        return errors.NotACaucusFile(path, "is not a Caucus workspace")
+        return errors.NotACaucusFile(path, "is not a Caucus workspace (not an SQLite file)")
     if "malformed" in text or "corrupt" in text or "could not decode" in text:
         return errors.CorruptWorkspace(
             path, "the file is damaged; restore the latest .bak copy beside it")

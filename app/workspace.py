@@ -15,20 +15,29 @@ import platformdirs
 from app import journal, keychain
 from app.crypto import Keys, new_phrase, normalise_phrase
 from app.domain import Act, Preparation
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, KeyCheckMissing, NotFound, WorkspaceError, WorkspaceGone
 from app.keychain import KeychainUnavailable
+from app.members import Signers
 from app.numbers import show_value
-from app.seal import Codec
 from app.services import NegState, Unit
+from app.signing import MemberKey
 from app.store import Store
 
 #: The ``Unit`` methods a ``Workspace`` offers directly, each in a transaction of its own.
 COMMANDS = frozenset({
     "create_negotiation", "update_negotiation", "set_issue", "remove_issue", "order_issues",
     "set_batna", "set_leverage", "set_member", "remove_member", "set_authority",
-    "clear_authority", "set_plan",
+    "clear_authority", "set_plan", "enrol",
     "set_strategy", "start_meeting", "end_meeting", "log", "retract", "undo", "set_debrief",
 })
+
+
+NO_WORKSPACE = ("there is no workspace here; create one with `caucus new`, `caucus import`, "
+                "`caucus demo` or the console")
+KEY_CHECK_MISSING = (
+    "the workspace's key check is missing, yet it holds {acts} acts: it was damaged or changed "
+    "outside Caucus. Caucus will not give it a new key (its join phrase would change); restore "
+    "the latest .bak copy beside it, and run `caucus verify`")
 
 
 def _listed(found: list[NegotiationInfo]) -> str:
@@ -65,23 +74,32 @@ class Workspace:
     """An open workspace. Commands (``log``, ``set_issue``…) are those of ``app.services.Unit``."""
 
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False,
-                 phrase: str | None = None):
-        """Open (or create) a workspace; ``phrase`` unlocks it, else the keychain is asked.
+                 phrase: str | None = None, member_key: MemberKey | None = None,
+                 create: bool = True):
+        """Open a workspace (creating it when ``create``); ``phrase`` unlocks it, else the
+        keychain is asked; ``member_key`` is the only key it signs with (else the keychain's).
 
-        A new workspace gets a fresh join phrase (``created_phrase``), remembered in the keychain
-        when one is usable (``phrase_stored``). Without the key the workspace still opens:
-        confidential values stay sealed and ``keychain_problem`` says why when that is the cause.
+        A new workspace gets ``phrase`` as its join phrase, or a fresh one (``created_phrase``),
+        remembered in the keychain when one is usable (``phrase_stored``). Without the key the
+        workspace still opens: confidential values stay sealed and ``keychain_problem`` says why
+        when that is the cause. A workspace that holds acts but lost its key check is refused.
         """
         if path is None:
             path = default_path()
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if create:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if not create and not Path(path).expanduser().exists():
+            raise WorkspaceError(Path(path).expanduser().absolute(), NO_WORKSPACE)
         self.store = Store(path, read_only=read_only)
         self.path = self.store.path
         self._states: dict[int, NegState] = {}
         self._lock = threading.RLock()
-        self.created_phrase: str | None = None
+        self.created = False  # True when this process gave the workspace its secret
+        self.created_phrase: str | None = None  # that secret's phrase, when made here
         self.phrase_stored = False
         self.keychain_problem: str | None = None
+        self.key_problem: str | None = None  # the key check is missing (read-only: reported)
+        self.signers = Signers(self.store.workspace_id, member_key)
         self._unlock(phrase)
 
     # --- the key ---------------------------------------------------------------------------------
@@ -101,13 +119,16 @@ class Workspace:
             raise InvalidInput("this join phrase does not belong to this workspace; nothing was "
                                "stored")
         self._install(keys)
+        self.seal_tail()
         if remember:
             keychain.save(self.store.workspace_id, normalise_phrase(phrase))
 
     def _unlock(self, phrase: str | None) -> None:
-        if self.store.meta("key_check") is None and not self.store.read_only:
-            self._create_secret()
-            if self.created_phrase is not None:
+        if self.store.meta("key_check") is None:
+            if self.store.read_only:
+                self.key_problem = "the workspace has no key check"
+                return
+            if self._create_secret(phrase):
                 return
         if phrase is not None:
             self.unlock(phrase)
@@ -124,28 +145,48 @@ class Workspace:
                 self.keychain_problem = ("the join phrase in your keychain does not fit this "
                                          "workspace; join it again")
 
-    def _create_secret(self) -> None:
-        """Give a workspace that has none its secret (a new file, or one from before secrets)."""
-        phrase = new_phrase()
+    def _create_secret(self, given: str | None) -> bool:
+        """Give a workspace that has none its secret: a new file, or one from before secrets
+        (whose acts are adopted into the chain now). ``given`` becomes the phrase if set. A file
+        that holds acts made with a key, but no key check, is refused. False when another process
+        gave it one first."""
+        phrase = normalise_phrase(given) if given is not None else new_phrase()
         keys = Keys.derive(phrase, self.store.workspace_id)
+        codec = self.store.codec.with_keys(keys)
         with self.store.write() as conn:
             if conn.exec_driver_sql("SELECT 1 FROM meta WHERE key = 'key_check'").first():
-                return  # another process created it first: join with its phrase
-            start = journal.last_seq(conn) + 1
-            conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)",
-                                 ("key_check", keys.check_value(), "chain_from", str(start)))
-        self.created_phrase = phrase
+                return False  # another process created it first: join with its phrase
+            acts = journal.last_seq(conn)
+            if acts and not journal.adoptable(conn, codec):
+                raise KeyCheckMissing(self.path, KEY_CHECK_MISSING.format(acts=acts))
+            conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('key_check', ?)",
+                                 (keys.check_value(),))
+            journal.write_first_head(conn, codec, acts)
+        self.created = True
+        self.created_phrase = None if given is not None else phrase
         self._install(keys)
         try:
             keychain.save(self.store.workspace_id, phrase)
             self.phrase_stored = True
         except KeychainUnavailable as exc:
             self.keychain_problem = str(exc)
+        return True
 
     def _install(self, keys: Keys) -> None:
         with self._lock:
-            self.store.codec = Codec(keys, self.store.workspace_id)
+            self.store.codec = self.store.codec.with_keys(keys)
             self._states.clear()  # they hold payloads read without the key
+
+    def seal_tail(self) -> int:
+        """Seal the acts logged without the join phrase (a writable workspace holding the key);
+        the number sealed."""
+        if self.store.read_only or not self.unlocked:
+            return 0
+        with self.store.read() as conn:
+            if not journal.tail_unsealed(conn):
+                return 0
+        with self._lock, self.store.write() as conn:
+            return journal.seal_tail(conn, self.store.codec)
 
     def __enter__(self) -> Workspace:
         return self
@@ -166,7 +207,7 @@ class Workspace:
             unit = None
             try:
                 with self.store.write() as conn:
-                    unit = Unit(conn, self._states, self.store.codec, auto_ids)
+                    unit = Unit(conn, self._states, self.store.codec, auto_ids, self.signers)
                     yield unit
             except BaseException:
                 for negotiation in unit.touched if unit else ():
@@ -239,8 +280,14 @@ class Workspace:
         return self._state(negotiation).prep
 
     def _state(self, negotiation: int) -> NegState:
-        with self._lock, self.store.read() as conn:
-            return Unit(conn, self._states, self.store.codec).state(negotiation)
+        with self._lock:
+            try:
+                with self.store.read() as conn:
+                    return Unit(conn, self._states, self.store.codec).state(negotiation)
+            except WorkspaceGone:
+                if negotiation in self._states:  # the file went away: what was read stays
+                    return self._states[negotiation]
+                raise
 
     def last_seq(self) -> int:
         """The newest sequence number in the file."""

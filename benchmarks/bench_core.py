@@ -84,6 +84,7 @@ def now_iso() -> str:
 
 def make_workspace(path: Path, preload: int):
     """A workspace with one negotiation in a meeting and ``preload`` acts; returns it open."""
+    from app.enrolment import enrol_team_here
     from app.workspace import Workspace
 
     ws = Workspace(path)
@@ -92,6 +93,7 @@ def make_workspace(path: Path, preload: int):
     ws.set_issue(neg, LEAD[0], ISSUE)
     for name, role in (OBSERVER, SME):
         ws.set_member(neg, LEAD[0], {"name": name, "role": role})
+    enrol_team_here(ws, neg)  # each member signs with their own key (bench_keys' keychain)
     ws.start_meeting(neg, LEAD[0], "Bench")
     for n in range(preload):
         member, kind, payload = act_for(n)
@@ -471,6 +473,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.helper == "_idle":
         return run_idle(args)
 
+    if args.helper is None:
+        from bench_keys import use_file_keychain
+
+        use_file_keychain(tempfile.mkdtemp(prefix="caucus-bench-keys-"))
     if args.quick:
         preload, appends, propagations, idle_s = 2000, 500, 150, 3.0
     else:

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from app import scenario
+from app.enrolment import enrol_team_here
 from app.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -123,12 +124,19 @@ class Imported(NamedTuple):
     negotiation: int
 
 
+def import_enrolled(ws: Workspace, data: Any) -> int:
+    """Import ``data`` into ``ws`` and enrol its whole team with keys of this test's keychain
+    (as the demo does), so that the test may act as any member; the negotiation's id."""
+    with ws.unit(auto_ids=False) as u:
+        n = scenario.import_scenario(u, data)
+    enrol_team_here(ws, n)
+    return n
+
+
 @pytest.fixture
 def imported(ws: Workspace, example: Any) -> Imported:
-    """``ws`` with the example imported as its only negotiation."""
-    with ws.unit(auto_ids=False) as u:
-        n = scenario.import_scenario(u, example)
-    return Imported(ws, n)
+    """``ws`` with the example imported as its only negotiation, its team enrolled."""
+    return Imported(ws, import_enrolled(ws, example))
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ def setup_workspace(path: str) -> tuple[int, int]:
 
     Returns ``(negotiation id, last sequence number)``.
     """
+    from app.enrolment import enrol_team_here
     from app.workspace import Workspace
 
     with Workspace(path) as ws:
@@ -55,6 +56,7 @@ def setup_workspace(path: str) -> tuple[int, int]:
         ws.set_issue(negotiation, lead, ISSUE)
         for name, role in TEAM[1:]:
             ws.set_member(negotiation, lead, {"name": name, "role": role})
+        enrol_team_here(ws, negotiation)  # their keys in the keychain the workers share
         ws.start_meeting(negotiation, lead, "Round 1")
         return negotiation, ws.last_seq()
 

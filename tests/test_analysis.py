@@ -97,7 +97,8 @@ def test_excerpt_after_a11(acts):
     assert price["forecast"]["offers"] == 3
     assert ("non_diminishing", "a11", "price") in triples(r)
     assert r["ledger"][0] == {"act": "a8", "gives": {"price": 0.25, "term": 0.25},
-                              "asks": {"rebate": "2.0"}, "reciprocated": True}
+                              "asks": {"rebate": "2.0"}, "reciprocated": True,
+                              "gives_value": None, "asks_value": None}  # no value_per_unit here
 
 
 def test_scores_after_a11_worked_by_hand(acts):

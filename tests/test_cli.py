@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, cli
+from conftest import EXAMPLE, cli, import_enrolled
 
 from app import cli as cli_module
 from app import scenario
@@ -94,7 +94,8 @@ def test_every_help_example_logs_on_the_imported_example(imported, run_cli):
         assert result.returncode == 0, (args, result.stderr)
         assert result.stdout.startswith("logged ")
     rows = timeline(run_cli)
-    new = [r for r in rows if r["seq"] > 49 and r["kind"] in MEETING_KINDS]
+    # 47 + 4 enrolments + the new meeting and its phase
+    new = [r for r in rows if r["seq"] > 53 and r["kind"] in MEETING_KINDS]
     assert len(new) == len(log_examples())
     for row, args in zip(new, log_examples(), strict=True):
         member, kind, fields = split_example(args)
@@ -228,19 +229,21 @@ def test_import_list_and_timeline(run_cli, workspace_path):
     result = run_cli("import", EXAMPLE)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        'imported "Corrugated packaging 2027" as negotiation 1 (47 acts)')
+        'imported "Corrugated packaging 2027" as negotiation 1 (48 acts)')  # 47 + the enrolment
     listed = run_cli("list", "--json")
     [info] = json.loads(listed.stdout)
     assert {k: info[k] for k in ("id", "title", "supplier", "acts", "last_at")} == {
         "id": 1, "title": "Corrugated packaging 2027", "supplier": "Northbox Packaging",
-        "acts": 47, "last_at": "2027-01-14T10:30:00Z"}
+        "acts": 48, "last_at": "2027-01-14T10:30:00Z"}
     text = run_cli("list").stdout
-    assert "Corrugated packaging 2027" in text and "47 acts" in text
+    assert "Corrugated packaging 2027" in text and "48 acts" in text
 
+    enrolled = run_cli("enrol", "--here", "Oli Park")  # Oli's key on this (the test's) computer
+    assert enrolled.returncode == 0, enrolled.stderr
     retracted = run_cli("log", "--as", "Oli Park", "retract", "a6", "reason=wrong person")
     assert retracted.returncode == 0, retracted.stderr
     rows = timeline(run_cli)
-    assert [r["seq"] for r in rows] == list(range(1, 50))
+    assert [r["seq"] for r in rows] == list(range(1, 52))
     assert {r.get("id") for r in rows if r["withdrawn"]} == {"a6"}
     assert all(r["withdrawn"] is False for r in rows if r.get("id") != "a6")
     retraction = rows[-1]
@@ -263,7 +266,10 @@ def test_export_scenario_round_trips_through_the_cli(run_cli, tmp_path):
 
     other = tmp_path / "other.caucus"
     assert run_cli("import", out, workspace=other).returncode == 0
-    assert timeline(run_cli, workspace=other) == timeline(run_cli)
+    def without_keys(rows: list[dict]) -> list[dict]:  # enrolments name each file's own keys
+        return [r for r in rows if r["kind"] != "enrol"]
+
+    assert without_keys(timeline(run_cli, workspace=other)) == without_keys(timeline(run_cli))
     again = tmp_path / "again.json"
     assert run_cli("export", "--scenario", again, workspace=other).returncode == 0
     assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
@@ -288,7 +294,7 @@ def test_verify_a_sound_workspace(run_cli):
     assert run_cli("import", EXAMPLE).returncode == 0
     result = run_cli("verify")
     assert result.returncode == 0
-    assert result.stdout.strip() == "ok: file and journal are intact"
+    assert result.stdout.strip() == "ok: file and journal are intact (48 acts)"
     assert result.stderr == ""
 
 
@@ -437,8 +443,8 @@ def _cli_output(*args: str) -> str:
 def populated(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """A workspace holding one negotiation, and its ``list --json`` / ``timeline --json``."""
     path = tmp_path_factory.mktemp("populated") / "held.caucus"
-    with Workspace(path) as ws, ws.unit(auto_ids=False) as u:
-        scenario.import_scenario(u, scenario.load(EXAMPLE))
+    with Workspace(path) as ws:
+        import_enrolled(ws, scenario.load(EXAMPLE))
     snapshot = {cmd: _cli_output("--workspace", str(path), cmd, "--json")
                 for cmd in ("list", "timeline")}
     return path, snapshot

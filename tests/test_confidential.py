@@ -11,6 +11,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from conftest import import_enrolled
 from keyring.backends import fail
 
 from app import keychain, scenario
@@ -24,8 +25,7 @@ LEAD, SME, OBSERVER, APPROVER = "Dana Whitfield", "Sam Ortiz", "Oli Park", "Priy
 
 def _import(path: Path, data: dict) -> Workspace:
     ws = Workspace(path)
-    with ws.unit(auto_ids=False) as unit:
-        scenario.import_scenario(unit, data)
+    import_enrolled(ws, data)
     return ws
 
 
@@ -102,7 +102,7 @@ def test_a_wrong_phrase_is_refused_and_nothing_is_stored(tmp_path, example):
         other.unlock(wrong, remember=True)
     assert keychain.load(workspace_id) is None
     typo = _cli("join", "--workspace", str(path), env={"CAUCUS_JOIN_PHRASE": "not a phrase"})
-    assert typo.returncode == 2 and "join phrase is not right" in typo.stderr
+    assert typo.returncode == 2 and "a join phrase has 12 words; this one has 3" in typo.stderr
     assert keychain.load(workspace_id) is None
 
 
@@ -187,7 +187,7 @@ def test_an_edited_row_is_caught_at_its_sequence_number(signed):
     seq = sqlite3.connect(signed).execute("SELECT seq FROM act WHERE act_id='a7'").fetchone()[0]
     result = _verify(signed)
     assert result.returncode == 1
-    assert f"act {seq} breaks the chain" in result.stderr
+    assert f"act {seq} (a7, " in result.stderr and "does not match its link" in result.stderr
 
 
 def test_a_deleted_row_is_caught_where_it_was(signed):
@@ -195,7 +195,8 @@ def test_a_deleted_row_is_caught_where_it_was(signed):
     _tamper(signed, f"DELETE FROM act WHERE seq = {seq}")
     result = _verify(signed)
     assert result.returncode == 1
-    assert f"jumps from {seq - 1} to {seq + 1}" in result.stderr
+    assert f"act {seq + 1} (a10, " in result.stderr
+    assert f"act {seq} before it was removed" in result.stderr
 
 
 def test_a_deleted_last_row_is_caught(signed):
@@ -214,7 +215,7 @@ def test_an_inserted_row_is_caught_at_its_sequence_number(signed):
                     f"WHERE seq = {last}")
     result = _verify(signed)
     assert result.returncode == 1
-    assert f"act {last + 1} breaks the chain" in result.stderr
+    assert f"act {last + 1} (zz, " in result.stderr
 
 
 # --- role permissions, enforced by the services ----------------------------------------------

@@ -108,7 +108,8 @@ def test_eval_script_prints_figures_for_every_family():
         [sys.executable, str(ROOT / "benchmarks" / "eval_forecast.py"), "--n", "60", "--seed", "3"],
         capture_output=True, text=True, check=True, timeout=120,
     ).stdout
-    for family in ("shrinking", "boulware", "linear", "conceder"):
+    for family in ("shrinking", "boulware", "linear", "conceder", "stepwise", "slow", "late",
+                   "beyond", "ALL", "ALL held out"):
         row = next(line for line in out.splitlines() if line.startswith(family))
         figures = re.findall(r"\d+\.\d+%?", row)
         assert len(figures) >= 6, row

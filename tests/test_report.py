@@ -1,6 +1,6 @@
-"""Reports to share (#6): the PDF (sections, room-safe, atomic writing, progress), the journal as
-CSV, and ``caucus export --pdf/--csv/--scenario``. The PDF's text is read back with ``pdftotext``
-(poppler-utils)."""
+"""Reports to share (#6): the PDF (sections, atomic writing, progress), the journal as CSV, and
+``caucus export --pdf/--csv/--scenario`` (the room-safe ones: ``test_room_safe``). The PDF's text
+is read back with ``pdftotext`` (poppler-utils)."""
 
 from __future__ import annotations
 
@@ -50,27 +50,6 @@ def test_the_pdf_has_every_section_and_the_numbers(imported, tmp_path):
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
 
 
-def test_the_room_safe_pdf_holds_no_confidential_value(imported, tmp_path):
-    ws, n = imported
-    ws.set_debrief(n, LEAD, {"differently": "Our real ceiling was 0.88", "limits": {
-        "price": "0.868"}})
-    path = tmp_path / "safe.pdf"
-    write_pdf(path, ws.acts(n), room_safe=True)
-    text = pdf_text(path)
-    for section in SECTIONS:
-        assert section in text, section
-    words = text.split()
-    # walk-aways (price 0.90; rebate 0.5), the price target 0.84 is said in the room as our
-    # offer a11, so look for the lines instead; BATNA; limits 0.86/0.90; the approval's 0.87
-    assert "0.90" not in words and "0.5" not in words and "0.87" not in words
-    assert "walk-away 0" not in text and "Walk-away" not in text and "target 0.84" not in text
-    assert "BoxCo" not in text and "idle a corrugator" not in text
-    assert "forecast of" not in text and "Package score" not in text
-    assert "of the range" not in text and "of our range" not in text  # shares give R away
-    assert "Our real ceiling" not in text and "Left out of the room-safe report." in text
-    assert "Asks approval: price to •••" in text and "0.868" in text  # the agreed price stays
-
-
 def test_a_failed_write_leaves_the_old_report_alone(imported, tmp_path):
     ws, n = imported
     (tmp_path / "out").mkdir()
@@ -111,17 +90,18 @@ def test_export_writes_scenario_pdf_and_csv_at_once(run_cli, tmp_path, imported)
     imported.ws.close()
     out = {k: tmp_path / f"out.{k}" for k in ("json", "pdf", "csv")}
     result = run_cli("export", "--scenario", out["json"], "--pdf", out["pdf"], "--csv",
-                     out["csv"], "--room-safe")
+                     out["csv"])
     assert result.returncode == 0, result.stderr
     assert all(p.exists() for p in out.values())
     assert json.loads(out["json"].read_text())["negotiation"]["title"] == (
         "Corrugated packaging 2027")
-    assert "BoxCo" not in pdf_text(out["pdf"])
+    assert "BoxCo" in pdf_text(out["pdf"])
     with out["csv"].open(encoding="utf-8", newline="") as f:
-        assert len(list(csv.reader(f))) == 47 + 1
+        assert len(list(csv.reader(f))) == 47 + 4 + 1  # the acts, the 4 enrolments, the header
 
-    refused = run_cli("export", "--csv", out["csv"], "--room-safe")
-    assert refused.returncode == 2 and "--room-safe is for the PDF report" in refused.stderr
+    refused = run_cli("export", "--scenario", out["json"], "--room-safe")
+    assert refused.returncode == 2 and "--room-safe is for the PDF report and the CSV" in (
+        refused.stderr)
     nothing = run_cli("export")
     assert nothing.returncode == 2 and "--pdf FILE" in nothing.stderr
     missing = run_cli("export", "--pdf", tmp_path / "no" / "such" / "r.pdf")

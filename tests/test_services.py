@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app import scenario
+from app.enrolment import enrol_team_here
 from app.errors import CaucusError, InvalidInput, NotFound
 from app.state import standing
 
@@ -23,6 +24,7 @@ def prepared(ws):
                               LEAD, at=T0)
     for name, role in ((SME, "sme"), (OBSERVER, "observer"), (APPROVER, "approver")):
         ws.set_member(n, LEAD, {"name": name, "role": role})
+    enrol_team_here(ws, n)  # their keys in the test's keychain: the test acts as each of them
     ws.set_issue(n, LEAD, {"key": "price", "unit": "EUR", "better": "lower", "opening": "0.78",
                            "target": "0.84", "walk_away": "0.90"})
     ws.set_issue(n, LEAD, {"key": "payment", "unit": "days", "better": "higher",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -19,25 +20,28 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import EXAMPLE, FIXTURES, REPO, cli
+from conftest import EXAMPLE, FIXTURES, REPO, cli, import_enrolled
 
 import app.feed
 import app.store
 from app import scenario
+from app.enrolment import enrol_team_here
 from app.errors import (
     CaucusError,
     CorruptWorkspace,
     NewerWorkspace,
     NotACaucusFile,
+    PermissionDenied,
     ReadOnlyWorkspace,
 )
 from app.feed import ChangeFeed, Presence, connected
 from app.migrations import MIGRATIONS, SCHEMA_VERSION
 from app.store import APPLICATION_ID
-from app.verify import verify
+from app.verify import check, verify
 from app.workspace import Workspace
 
 V1_SAMPLE = FIXTURES / "workspaces" / "v1.caucus"
+V2_SAMPLE = FIXTURES / "workspaces" / "v2.caucus"
 
 
 def digest(path: Path) -> str:
@@ -56,8 +60,8 @@ def pragma(path: Path, name: str) -> int | str:
 
 def make_workspace(path: Path) -> int:
     """A closed workspace at ``path`` holding the example; returns the negotiation id."""
-    with Workspace(path) as ws, ws.unit(auto_ids=False) as u:
-        n = scenario.import_scenario(u, scenario.load(EXAMPLE))
+    with Workspace(path) as ws:
+        n = import_enrolled(ws, scenario.load(EXAMPLE))
     for suffix in ("-wal", "-shm"):
         assert not path.with_name(path.name + suffix).exists(), "the journal was not checkpointed"
     return n
@@ -304,6 +308,54 @@ def test_a_read_only_workspace_refuses_to_log_with_a_clear_message(read_only_wor
     assert re.search(r"cannot be written|read-only|not writable", result.stderr), result.stderr
 
 
+def _with_acts_in_the_wal(folder: Path) -> tuple[Path, int]:
+    """A workspace in ``folder`` whose last acts are committed in its -wal, with no -shm beside
+    it (as a copy of a live workspace leaves it); the number of acts it holds."""
+    live = Path(tempfile.mkdtemp(prefix="caucus-live-")) / "ro.caucus"
+    n = make_workspace(live)
+    with Workspace(live) as ws:
+        for tag in ("silence", "interest", "flinch"):
+            ws.log(n, "Oli Park", "reaction", {"tag": tag})
+        total = ws.last_seq()
+        wal = live.with_name(live.name + "-wal")
+        assert wal.stat().st_size > 0
+        shutil.copy(live, folder / live.name)
+        shutil.copy(wal, folder / wal.name)
+    shutil.rmtree(live.parent)
+    return folder / live.name, total
+
+
+def test_a_read_only_folder_with_a_wal_and_no_shm_reads_every_committed_act(tmp_path):
+    """Never ``immutable=1`` beside a -wal: it would drop the acts the -wal holds."""
+    if not hasattr(os, "geteuid"):
+        pytest.skip("POSIX permissions are needed for this check")
+    folder = Path(tempfile.mkdtemp(prefix="caucus-ro-wal-"))
+    try:
+        path, total = _with_acts_in_the_wal(folder)
+        if os.geteuid() == 0:
+            found = _nobody_python()
+            if isinstance(found, str):
+                pytest.skip(found)
+            python, env = found
+            folder.chmod(0o755)
+            case = ReadOnlyCase(path=path, python=python, env=env, preexec=_drop_privileges)
+        else:
+            folder.chmod(0o555)
+            case = ReadOnlyCase(path=path, python=sys.executable, env={**os.environ},
+                                preexec=None)
+        before = sorted((p.name, digest(p)) for p in folder.iterdir())
+        timeline = case.run("timeline", "--json")
+        assert timeline.returncode == 0, timeline.stderr
+        assert [row["seq"] for row in json.loads(timeline.stdout)] == list(range(1, total + 1))
+        checked = case.run("verify")
+        assert "Traceback" not in checked.stderr
+        assert "intact" not in checked.stdout or f"{total} acts" in checked.stdout
+        assert sorted((p.name, digest(p)) for p in folder.iterdir()) == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+
+
 def test_writing_through_a_read_only_store_is_refused(workspace_path):
     make_workspace(workspace_path)
     with Workspace(workspace_path, read_only=True) as ws:
@@ -355,6 +407,13 @@ def _make_v1_module():
     return module
 
 
+def _make_v2_module():
+    spec = importlib.util.spec_from_file_location("make_v2", FIXTURES / "make_v2.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_v1_sample_opens_and_its_acts_read_back(v1_copy, example):
     assert pragma(v1_copy, "user_version") == 1
     assert pragma(v1_copy, "application_id") == APPLICATION_ID
@@ -377,30 +436,60 @@ def test_the_v1_sample_opens_and_its_acts_read_back(v1_copy, example):
     assert [a.seq for a in acts] == list(range(1, len(acts) + 1))
 
 
-def test_the_v2_migration_backs_the_file_up_first_and_keeps_every_act(v1_copy):
-    """v1 → v2 adds the MAC column; acts from before the workspace had a key stay unsigned."""
+def test_the_migrations_back_the_file_up_first_and_adopt_every_act(v1_copy):
+    """v1 → v3: the acts of a file from before keys are linked into the chain (unsigned, counted
+    as adopted) and vouched for when it gets its key; its lead enrols with their first act."""
     con = sqlite3.connect(v1_copy)
     before = con.execute("SELECT seq, kind, author, payload FROM act ORDER BY seq").fetchall()
     con.close()
     with Workspace(v1_copy) as ws:
         assert [(a.seq, a.kind, a.by) for a in ws.acts(1)] == [r[:3] for r in before]
-        added = ws.log(1, "Oli Park", "reaction", {"tag": "interest"})
         assert verify(ws) == []
+        with pytest.raises(PermissionDenied, match="nobody is enrolled"):
+            ws.log(1, "Oli Park", "reaction", {"tag": "interest"})
+        ws.log(1, "Dana Whitfield", "phase", {"phase": "closing"})  # enrols Dana first
+        enrol_team_here(ws, 1)
+        added = ws.log(1, "Oli Park", "reaction", {"tag": "interest"})
+        assert verify(ws) == [] and check(ws).notes == []
     assert pragma(v1_copy, "user_version") == SCHEMA_VERSION
     [bak] = backups(v1_copy.parent)
     assert bak.name.startswith("v1.caucus.v1-")
     assert pragma(bak, "user_version") == 1  # taken before the migration ran
     con = sqlite3.connect(v1_copy)
     try:
-        rows = con.execute("SELECT seq, mac FROM act ORDER BY seq").fetchall()
-        start = int(con.execute("SELECT value FROM meta WHERE key='chain_from'").fetchone()[0])
-        assert start == len(before) + 1
-        assert all((mac is None) == (seq < start) for seq, mac in rows)  # signed from the key on
+        rows = con.execute("SELECT seq, link, signature FROM act ORDER BY seq").fetchall()
+        meta = dict(con.execute("SELECT key, value FROM meta"))
+        assert meta["adopted"] == str(len(before)) and "chain_from" not in meta
+        assert all(link for _, link, _ in rows)
+        assert all((sig is None) == (seq <= len(before)) for seq, _, sig in rows)
         assert rows[-1][0] == added.seq
     finally:
         con.close()
     Workspace(v1_copy).close()  # now up to date: no second backup
     assert len(backups(v1_copy.parent)) == 1
+
+
+def test_the_v2_sample_upgrades_and_its_phrase_seals_what_it_held(tmp_path):
+    """The released v2 format: its acts (MACed with the shared key, and one logged without the
+    phrase) are adopted; with its phrase they are sealed and verify is clean."""
+    copy = tmp_path / "v2.caucus"
+    shutil.copy(V2_SAMPLE, copy)
+    assert pragma(copy, "user_version") == 2
+    phrase = _make_v2_module().PHRASE
+    with Workspace(copy, read_only=False) as locked:  # no phrase here: migrated, not sealed
+        acts = locked.acts(1)
+        assert (acts[-1].kind, acts[-1].by, acts[-1].id) == ("reaction", "Oli Park", "c1")
+        assert check(locked).notes == ["the 56 acts from an older Caucus are not sealed yet: "
+                                       "open the workspace once with the join phrase"]
+    [bak] = backups(tmp_path)
+    assert pragma(bak, "user_version") == 2
+    with Workspace(copy, phrase=phrase) as ws:
+        assert ws.unlocked and verify(ws) == [] and check(ws).notes == []
+        assert str(ws.preparation(1).issues["price"].walk_away) == "0.90"  # sealed the v2 way
+        ws.log(1, "Dana Whitfield", "phase", {"phase": "closing"})
+        assert verify(ws) == []
+    with Workspace(copy, read_only=True, phrase=phrase) as reader:
+        assert verify(reader) == [] and check(reader).notes == []
 
 
 def test_a_failing_migration_leaves_the_file_at_its_version(v1_copy, monkeypatch):
@@ -472,8 +561,7 @@ def test_the_feed_sees_acts_written_through_another_connection(imported, workspa
 def test_a_feed_on_a_read_only_store_follows_one_negotiation(imported, workspace_path, example):
     ws, n = imported
     example["negotiation"]["title"] = "Second negotiation"
-    with ws.unit(auto_ids=False) as u:
-        other_negotiation = scenario.import_scenario(u, example)
+    other_negotiation = import_enrolled(ws, example)
     with Workspace(workspace_path, read_only=True) as reader:
         feed = ChangeFeed(reader.store, after=reader.last_seq(), negotiation=n)
         try:
@@ -510,3 +598,18 @@ def test_presence_lists_who_beats_and_drops_who_stopped(ws, monkeypatch):
     assert len(connected(ws.store)) == 2
     lead.leave()
     assert [p.member for p in connected(ws.store, within=3600)] == ["Oli Park"]
+
+
+def test_a_second_workspace_in_one_process_keeps_the_first_ones_view(imported, workspace_path):
+    """Opening the file again in the same process must not drop the POSIX locks SQLite holds for
+    the first connection (closing any descriptor of the file would): else another process, on
+    closing, takes itself for the last one and removes the -wal under the first."""
+    ws, n = imported
+    before = len(ws.acts(n))
+    with Workspace(workspace_path) as second:
+        logged = cli("log", "--as", "Oli Park", "reaction", "silence", workspace=workspace_path)
+        assert logged.returncode == 0, logged.stderr
+        assert len(second.acts(n)) == before + 2  # the meeting it opened, and the reaction
+    assert len(ws.acts(n)) == before + 2
+    with ws.store.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"

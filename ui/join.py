@@ -30,8 +30,9 @@ from app.workspace import Workspace
 from ui import theme
 
 LOCKED_TEXT = "Confidential figures are locked on this computer."
-NOT_REMEMBERED = ("No usable keychain: the join phrase is held for this session only and is not "
-                  "remembered.")
+NOT_REMEMBERED = ("No usable keychain: the join phrase and your member key are held for this "
+                  "session only and not remembered (--phrase-file and --key-file bring them next "
+                  "time).")
 
 
 def keychain_trouble() -> str | None:

@@ -13,11 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app import scenario
+from app.demo import add_demo
 from app.errors import CaucusError
 from app.logs import install as install_log
 from app.logs import unexpected
-from app.resources import resource
 from app.workspace import Workspace, default_path
 from ui.session import Session
 from ui.window import MainWindow
@@ -40,7 +39,11 @@ def run_gui(args: argparse.Namespace) -> int:
         return screenshot(args)
     if args.smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return smoke(args.workspace)
+        try:
+            return smoke(args.workspace)
+        except CaucusError as exc:
+            print(f"caucus: {exc}", file=sys.stderr)
+            return exc.exit_code
     app = application()
     install_excepthook()
     from ui.start import choose_start
@@ -76,11 +79,12 @@ def install_excepthook() -> None:
 
 
 def open_window(ws: Workspace, negotiation: int, member: str, role: str,
-                poll_ms: int | None = None) -> MainWindow:
-    """A main window following ``negotiation`` as ``member`` in ``role``."""
+                poll_ms: int | None = None, room_safe: bool | None = None) -> MainWindow:
+    """A main window following ``negotiation`` as ``member`` in ``role`` (``room_safe``: shown
+    to the room from the start; None: as this workspace's window was left)."""
     kwargs = {"poll_ms": poll_ms} if poll_ms else {}
     session = Session(ws, negotiation, member, role, **kwargs)
-    window = MainWindow(session)
+    window = MainWindow(session, room_safe=room_safe)
     session.start()
     return window
 
@@ -98,8 +102,7 @@ def demo_workspace(folder: str) -> Workspace:
     """A workspace in ``folder`` holding the demo negotiation."""
     ws = Workspace(Path(folder) / "demo.caucus")
     if not ws.negotiations():
-        with ws.unit(auto_ids=False) as unit:
-            scenario.import_scenario(unit, scenario.load(resource("demo-scenario.json")))
+        add_demo(ws)
     return ws
 
 
@@ -109,9 +112,9 @@ def screenshot(args: argparse.Namespace) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="caucus-shot-")
     try:
         if args.workspace:
-            from app.cli import given_phrase  # --phrase-file or $CAUCUS_JOIN_PHRASE, else keychain
+            from app.cli_keys import open_workspace  # the phrase and key given, else keychain
 
-            ws = Workspace(args.workspace, phrase=given_phrase(args))
+            ws = open_workspace(args)
         else:
             path = default_path()
             ws = Workspace(path) if path.exists() else demo_workspace(tmp.name)
@@ -120,10 +123,9 @@ def screenshot(args: argparse.Namespace) -> int:
             ws = demo_workspace(tmp.name)
         negotiation = ws.find(getattr(args, "negotiation", None))
         member = pick_member(ws, negotiation, args.role, getattr(args, "member", None))
-        window = open_window(ws, negotiation, member, args.role)
+        window = open_window(ws, negotiation, member, args.role, room_safe=bool(args.room_safe))
         window.resize(*SCREENSHOT_SIZE)
         window.show()
-        window.session.set_room_safe(bool(args.room_safe))
         if getattr(args, "view", None) == "prepare":
             window.show_prepare(getattr(args, "section", None))
         elif getattr(args, "view", None) == "review":
@@ -152,7 +154,7 @@ def smoke(workspace: str | None = None) -> int:
     """Open the main window offscreen (on ``workspace``, else the demo) and exit 0 once drawn."""
     app = application()
     with tempfile.TemporaryDirectory(prefix="caucus-smoke-") as tmp:
-        ws = Workspace(workspace) if workspace else demo_workspace(tmp)
+        ws = Workspace(workspace, create=False) if workspace else demo_workspace(tmp)
         negotiation = ws.find(None)
         window = open_window(ws, negotiation, pick_member(ws, negotiation, "lead"), "lead")
         window.show()

@@ -2,9 +2,10 @@
 
 It wakes when the core's change feed says something may have been committed (its wake source:
 the workspace's ``-wal`` file and folder, adapted by ``ui.wake.Waker``), with a slow safety poll
-behind it; it keeps the journal and the incremental analysis, and runs writes on a worker thread
-so that the UI thread never waits on another process's write lock. Panels receive the session
-and read from it; they never touch SQL or business rules.
+behind it; it keeps the journal, the incremental analysis and the public view (``app.public``:
+what the room may see), and runs writes on a worker thread so that the UI thread never waits on
+another process's write lock. Panels receive the session and read from it; they never touch SQL
+or business rules.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from app.analysis import Analyzer
 from app.domain import MEETING_KINDS, PREP_KINDS, Act, Preparation
-from app.errors import CaucusError
+from app.errors import CaucusError, WorkspaceGone
 from app.feed import HEARTBEAT_S, ChangeFeed, Peer, Presence, connected
 from app.logs import unexpected
+from app.public import PublicLog, PublicView
 from app.workspace import Workspace
 from ui.wake import Waker
 
@@ -46,7 +48,6 @@ class Session(QObject):
     #: readable now); panels that keep anything of the old reading rebuild it
     reloaded = Signal()
     presence_changed = Signal(list)  # list[Peer]
-    room_safe_changed = Signal(bool)
     write_pending = Signal(int)  # how many writes are in flight
     #: (the Future ``submit`` returned, the Act or other result it gave). A panel matches the
     #: Future against the ones it holds to know that *its* write is done.
@@ -54,18 +55,22 @@ class Session(QObject):
     #: (the Future of the failed write, or None when reading the feed failed; a message for the
     #: user). What they typed is kept by the panel that wrote it.
     write_failed = Signal(object, str)
+    #: the workspace file was deleted, moved or replaced: the session stopped following and
+    #: writing it (a message for the user; what they typed stays in the panels)
+    file_gone = Signal(str)
     _finished = Signal(object)  # a write's Future, once done (from the worker thread)
 
     def __init__(self, workspace: Workspace, negotiation: int, member: str, role: str,
                  poll_ms: int = POLL_MS, parent: QObject | None = None):
         super().__init__(parent)
         self.ws, self.negotiation, self.member, self.role = workspace, negotiation, member, role
-        self.room_safe = False
         self.acts: list[Act] = workspace.acts(negotiation)
         self.analyzer = Analyzer()
         self.analyzer.extend(self.acts)
         self.analysis: dict = self.analyzer.result()
+        self.public = PublicLog().extend(self.acts)
         self.peers: list[Peer] = []
+        self.gone: str | None = None  # why the file can no longer be written, once it cannot
         self._pending = 0
         self._closed = False
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caucus-write")
@@ -134,6 +139,13 @@ class Session(QObject):
             return False
         try:
             new = self.feed.poll()
+        except WorkspaceGone as exc:
+            self._poll_timer.stop()
+            self._chase_timer.stop()
+            self.waker.close()
+            self.gone = str(exc)
+            self.file_gone.emit(self.gone)
+            return False
         except CaucusError as exc:
             self.write_failed.emit(None, str(exc))
             return False
@@ -161,6 +173,7 @@ class Session(QObject):
         self.acts.extend(new)
         for act in new:
             self.analyzer.add(act)
+            self.public.add(act)
         self.analysis = self.analyzer.result()
         if any(a.kind in PREP_KINDS for a in new):
             self.preparation_changed.emit()
@@ -184,15 +197,14 @@ class Session(QObject):
         self.analyzer = Analyzer()
         self.analyzer.extend(self.acts)
         self.analysis = self.analyzer.result()
+        self.public = PublicLog().extend(self.acts)
         self.preparation_changed.emit()
         self.analysis_changed.emit(self.analysis)
         self.reloaded.emit()
 
-    def set_room_safe(self, on: bool) -> None:
-        """Hide (or show again) every confidential figure in the window."""
-        if on != self.room_safe:
-            self.room_safe = on
-            self.room_safe_changed.emit(on)
+    def public_view(self) -> PublicView:
+        """What the room may see now (``app.public``): a snapshot, cheap to take."""
+        return self.public.view(self.prep)
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -203,11 +215,15 @@ class Session(QObject):
         message)`` follows on the UI thread, always after this returns. The new act then arrives
         through the feed like anyone else's. After ``close`` the Future fails at once.
         """
+        return self.call(self._run, command, args, kwargs)
+
+    def call(self, fn: Any, *args: Any) -> Future:
+        """Run ``fn(*args)`` on the writer thread, with ``submit``'s signals."""
         if self._closed:
             future: Future = Future()
             future.set_exception(CaucusError("this window has closed its session"))
         else:
-            future = self._writer.submit(self._run, command, args, kwargs)
+            future = self._writer.submit(fn, *args)
         self._pending += 1
         self.write_pending.emit(self._pending)
         future.add_done_callback(self._finished.emit)

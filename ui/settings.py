@@ -1,4 +1,5 @@
-"""Per-user settings (recent workspaces, who you are per workspace, the observer's keymap).
+"""Per-user settings (recent workspaces, who you are and whether room-safe was on per workspace,
+the observer's keymap).
 
 Kept in an INI file in the user config folder, or in ``$CAUCUS_CONFIG_DIR`` (tests point it at a
 temporary folder so that they never touch a user's settings).
@@ -49,6 +50,17 @@ def remember_identity(workspace: str, member: str, role: str) -> None:
     key = _key(workspace)
     s.setValue(f"identity/{key}/member", member)
     s.setValue(f"identity/{key}/role", role)
+
+
+def room_safe(workspace: str) -> bool:
+    """True when room-safe was on the last time ``workspace``'s window switched it (a console
+    restarted mid-meeting opens as it was left)."""
+    return settings().value(f"identity/{_key(workspace)}/room_safe", False, type=bool)
+
+
+def remember_room_safe(workspace: str, on: bool) -> None:
+    """Remember that room-safe is on (or off) for ``workspace``."""
+    settings().setValue(f"identity/{_key(workspace)}/room_safe", on)
 
 
 def _key(workspace: str) -> str:

@@ -1,10 +1,15 @@
 """Before the window: choose a workspace and negotiation (create one, the demo, or a recent file),
-then who you are and your role — remembered per workspace. When this creates the workspace, its
-join phrase is shown once (``ui.join.PhraseDialog``) before the window opens."""
+then who you are and your role — remembered per workspace. Nothing is created until the user
+chooses (``app.creation``: the file appears only once the negotiation or the demo is in it). When
+this creates the workspace, its join phrase is shown once (``ui.join.PhraseDialog``) before the
+window opens. The join phrase and member key given with ``--phrase-file``/``$CAUCUS_JOIN_PHRASE``
+and ``--key-file``/``$CAUCUS_MEMBER_KEY`` are used for whatever is opened or created."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,10 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import scenario
+from app.cli_keys import given_key, given_phrase
+from app.creation import creating
+from app.demo import add_demo
 from app.domain import ROLES
 from app.errors import CaucusError, InvalidInput
-from app.resources import resource
 from app.workspace import Workspace, default_path
 from ui import settings
 from ui.join import show_created_phrase
@@ -31,15 +37,19 @@ from ui.join import show_created_phrase
 
 def choose_start(args: argparse.Namespace):
     """Open the workspace and negotiation to work on; None when the user cancels."""
-    path = args.workspace or str(default_path())
-    default_path().parent.mkdir(parents=True, exist_ok=True)
+    path = Path(args.workspace).expanduser() if args.workspace else default_path()
+    ws = None
     try:
-        ws = Workspace(path)
+        given = {"phrase": given_phrase(args), "member_key": given_key(args)}
+        if path.exists():
+            ws = Workspace(path, create=False, **given)
     except CaucusError as exc:
         QMessageBox.critical(None, "Caucus", str(exc))
-        ws = None
+        if not path.exists():
+            return None  # the phrase or key given cannot be read: nothing to start with
+        given = {}
     while ws is None or not ws.negotiations():
-        start = StartDialog(ws)
+        start = StartDialog(ws, path, **given)
         if start.exec() != QDialog.DialogCode.Accepted:
             show_created_phrase(start.workspace)  # created here: its only chance to be seen
             return None
@@ -67,10 +77,12 @@ def choose_start(args: argparse.Namespace):
 class StartDialog(QDialog):
     """Create a negotiation, open the demo, or open a recent workspace."""
 
-    def __init__(self, ws: Workspace | None):
+    def __init__(self, ws: Workspace | None, path: Path | None = None, **given):
         super().__init__()
         self.setWindowTitle("Caucus — start")
         self.workspace = ws
+        self.path = Path(path) if path is not None else default_path()
+        self.given = given  # the phrase and member key given on the command line
         box = QVBoxLayout(self)
         box.addWidget(QLabel("<h2>Caucus</h2>Prepare, run and review a supplier negotiation."))
         form = QFormLayout()
@@ -100,30 +112,28 @@ class StartDialog(QDialog):
         browse.clicked.connect(self._browse)
         box.addWidget(browse)
 
-    def _ensure(self) -> Workspace:
-        if self.workspace is None:
-            self.workspace = Workspace(default_path())
-        return self.workspace
-
-    def _create(self) -> None:
+    def _make(self, fill: Callable[[Workspace], object]) -> None:
+        """Run ``fill`` on the workspace — created now, and kept only if ``fill`` succeeds."""
         try:
-            ws = self._ensure()
-            ws.create_negotiation({"title": self.title.text(), "supplier": self.supplier.text()},
-                                  self.me.text().strip())
+            if self.workspace is not None:
+                fill(self.workspace)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with creating(self.path, **self.given) as made:
+                    fill(made)
+                self.workspace = reopen(made, self.path, self.given.get("phrase"))
         except CaucusError as exc:
             self.error.setText(str(exc))  # the typed text stays in the fields
             return
         self.accept()
 
+    def _create(self) -> None:
+        self._make(lambda ws: ws.create_negotiation(
+            {"title": self.title.text(), "supplier": self.supplier.text()},
+            self.me.text().strip()))
+
     def _demo(self) -> None:
-        try:
-            ws = self._ensure()
-            with ws.unit(auto_ids=False) as unit:
-                scenario.import_scenario(unit, scenario.load(resource("demo-scenario.json")))
-        except CaucusError as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+        self._make(add_demo)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a workspace", "",
@@ -133,7 +143,7 @@ class StartDialog(QDialog):
 
     def _open(self, path: str) -> None:
         try:
-            ws = Workspace(path)
+            ws = Workspace(path, create=False, **self.given)
         except CaucusError as exc:
             self.error.setText(str(exc))
             return
@@ -142,6 +152,17 @@ class StartDialog(QDialog):
             self.accept()
         else:
             self.error.setText(f"{path} holds no negotiation yet: create one or open the demo")
+
+
+def reopen(made: Workspace, path: Path, given: str | None = None) -> Workspace:
+    """The workspace just created at ``path``, open again, with what its creation made: the
+    phrase (shown once), and member keys no keychain keeps (held for this session)."""
+    ws = Workspace(path, create=False, phrase=made.created_phrase or given,
+                   member_key=made.signers.given)
+    ws.signers = made.signers
+    ws.created, ws.created_phrase = made.created, made.created_phrase
+    ws.phrase_stored, ws.keychain_problem = made.phrase_stored, made.keychain_problem
+    return ws
 
 
 class IdentityDialog(QDialog):

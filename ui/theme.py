@@ -22,7 +22,6 @@ LIGHT = {
 DARK = {**LIGHT, "ours": "#56B4E9", "reference": "#9A9A9A"}  # sky blue; a lighter grey
 #: the module's colour names → palette roles (``theme.OURS`` is the colour of "ours" right now)
 NAMES = {name.upper(): name for name in LIGHT}
-CONFIDENTIAL_MASK = "•••"
 
 _current: dict[str, str] = LIGHT
 _dark = False
@@ -96,7 +95,8 @@ QLabel[role="breach"] {{ color: {c["breach"]}; font-weight: bold; }}
 QLabel[role="agreed"] {{ color: {c["agreed"]}; }}
 QLabel[role="muted"] {{ color: {muted()}; }}
 QFrame[card="true"] {{ border: 1px solid palette(mid); border-radius: 6px; }}
-QPushButton#roomSafe:checked {{ background: {c["breach"]}; color: white; font-weight: bold; }}
+QPushButton#roomSafe:checked, QPushButton#roomSwitch:checked {{ background: {c["breach"]};
+    color: white; font-weight: bold; }}
 QLineEdit[invalid="true"] {{ border: 2px solid {c["breach"]}; }}
 """
 

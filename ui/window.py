@@ -1,11 +1,17 @@
 """The main window: a header (negotiation, meeting, clock, who is connected, room-safe), a banner
 when confidential figures are locked here or no keychain can keep the join phrase, the role's panel,
-and a status line. Meeting controls, joining and the help overlay live here; panels do the rest."""
+and a status line. Meeting controls, joining and the help overlay live here; panels do the rest.
+
+Room-safe (F12) is toggled here and nowhere else: the window then shows only the room view
+(``ui.room.switch``: drawn from ``app.public``'s view, in place of the header, banner, panels,
+Prepare and Review), its title says only what ``app.public`` words for the room, what would show
+the team's view is off, and the switch is remembered per workspace.
+"""
 
 from __future__ import annotations
 
 import importlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -21,11 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import public
 from app.domain import PHASES, ROLES
-from ui import theme
+from ui import settings, theme
+from ui.enrol import EnrolBanner, GoneBanner
 from ui.join import JoinDialog, KeyBanner
+from ui.room.switch import RoomSwitch
 from ui.session import Session
-from ui.widgets.common import refusal
+from ui.widgets.common import clock_text, refusal
 from ui.widgets.help import HelpOverlay
 
 PANELS = {
@@ -35,6 +44,8 @@ PANELS = {
     "approver": "ui.panels.approver:ApproverPanel",
 }
 ROOM_SAFE_KEY = "F12"
+TEAM_ACTIONS = ("Import scenario…", "Export scenario…", "Start meeting", "Prepare", "Review",
+                "Join this workspace…")
 
 
 def panel_class(role: str) -> type:
@@ -46,7 +57,8 @@ def panel_class(role: str) -> type:
 class MainWindow(QMainWindow):
     """One member's window on one negotiation."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, room_safe: bool | None = None):
+        """``room_safe``: open in room-safe (None: as this workspace's window was left)."""
         super().__init__()
         self.session = session
         theme.update()
@@ -61,24 +73,36 @@ class MainWindow(QMainWindow):
         self.header = Header(session)
         self.banner = KeyBanner(session.ws)  # locked here / no usable keychain: never silent
         self.banner.join_requested.connect(self.join_dialog)
-        central = QWidget()
-        box = QVBoxLayout(central)
+        self.enrol_banner = EnrolBanner(session)  # not enrolled: refused, and what to do
+        self.gone_banner = GoneBanner(session)  # the file went away: nothing more is saved
+        self.team_page = QWidget()  # everything but the room view
+        box = QVBoxLayout(self.team_page)
         box.setContentsMargins(8, 6, 8, 4)
         box.addWidget(self.header)
         box.addWidget(self.banner)
+        box.addWidget(self.enrol_banner)
+        box.addWidget(self.gone_banner)
         box.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
-        self.help = HelpOverlay(central)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.team_page)
+        self.setCentralWidget(self.pages)
+        self.help = HelpOverlay(self.pages)
+        self.switch = RoomSwitch(self)
         self._actions()
         self.show_role(session.role)
-        session.write_failed.connect(self._failed)
-        session.write_pending.connect(self._pending)
-        session.room_safe_changed.connect(self._retitle)
-        session.preparation_changed.connect(self._retitle)
-        session.preparation_changed.connect(self._permissions)
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self.follow_theme)
-        self._retitle()
+        self._wire()
+        self.retitle()
         self._permissions()
+        if settings.room_safe(str(session.ws.path)) if room_safe is None else room_safe:
+            self.set_room_safe(True, remember=False)  # before the first paint: no flash
+
+    def _wire(self) -> None:
+        s = self.session
+        s.write_failed.connect(self._failed)
+        s.write_pending.connect(self._pending)
+        s.preparation_changed.connect(self.retitle)
+        s.preparation_changed.connect(self._permissions)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.follow_theme)
 
     # --- panels ---------------------------------------------------------------------------------
 
@@ -86,12 +110,15 @@ class MainWindow(QMainWindow):
         """Show the panel of ``role`` (built on first use)."""
         if role not in self.panels:
             panel = panel_class(role)(self.session)
+            opened = getattr(panel, "dialog_opened", None)
+            if opened is not None:  # a dialog of the meeting: worded for the room if need be
+                opened.connect(self.switch.police)
             self.panels[role] = panel
             self.stack.addWidget(panel)
         self.stack.setCurrentWidget(self.panels[role])
         self.help.set_entries(self.shortcuts())
         focus = getattr(self.panels[role], "focus_entry", None)
-        if focus:
+        if focus and not self.room_safe:
             focus()
 
     def current_panel(self) -> QWidget:
@@ -99,11 +126,12 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        """Every shortcut of the window and the current panel, for the help overlay."""
+        """Every shortcut of the window and the view on screen, for the help overlay."""
         entries = [(a.shortcut().toString(), a.text().replace("&", ""))
-                   for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
-        panel = self.stack.currentWidget()
-        entries += list(getattr(panel, "shortcuts", lambda: [])())
+                   for a in self.findChildren(QAction)
+                   if not a.shortcut().isEmpty() and (a.isEnabled() or not self.room_safe)]
+        view = self.room if self.room_safe else self.stack.currentWidget()
+        entries += list(getattr(view, "shortcuts", lambda: [])())
         return entries
 
     # --- actions --------------------------------------------------------------------------------
@@ -117,7 +145,9 @@ class MainWindow(QMainWindow):
         self._add(files, "Import scenario…", "Ctrl+O", self.files.import_dialog)
         self._add(files, "Export scenario…", "Ctrl+Shift+S", self.files.export_dialog)
         self._add(files, "Export report (PDF)…", "Ctrl+Shift+P",
-                  lambda _checked=False: self.show_review().export_dialog("pdf"))
+                  lambda _checked=False: self.export_dialog("pdf"))
+        self._add(files, "Export journal (CSV)…", "",
+                  lambda _checked=False: self.export_dialog("csv"))
         meeting = menu.addMenu("&Meeting")
         meeting.setToolTipsVisible(True)  # a disabled action says why
         self.meeting_actions = {
@@ -133,10 +163,9 @@ class MainWindow(QMainWindow):
                 lambda _checked=False, p=phase: self.session.log("phase", {"phase": p})))
         view = menu.addMenu("&View")
         self.room_safe_action = self._add(view, "Room-safe (hide confidential figures)",
-                                          ROOM_SAFE_KEY, self.session.set_room_safe)
+                                          ROOM_SAFE_KEY, self.set_room_safe)
         self.room_safe_action.setCheckable(True)
-        self.session.room_safe_changed.connect(self.room_safe_action.setChecked)
-        self.header.room_safe.clicked.connect(self.session.set_room_safe)
+        self.header.room_safe.clicked.connect(self.set_room_safe)
         view.addSeparator()
         for n, role in enumerate(ROLES, start=1):
             self._add(view, f"{role.capitalize()} panel", f"Ctrl+{n}",
@@ -149,7 +178,16 @@ class MainWindow(QMainWindow):
         self.join_action = self._add(edit, "Join this workspace…", "",
                                      lambda _checked=False: self.join_dialog())
         helpm = menu.addMenu("&Help")
-        self._add(helpm, "Keyboard shortcuts", "F1", self.help.toggle)
+        self._add(helpm, "Keyboard shortcuts", "F1", self._toggle_help)
+        #: what shows the team's own view or a dialog that may: off while room-safe
+        self.team_actions = [a for a in self.findChildren(QAction) if a.text() in TEAM_ACTIONS
+                             or a.text().endswith(" panel")]
+
+    def _toggle_help(self) -> None:
+        """F1: the overlay, listing the shortcuts of the view on screen now."""
+        if not self.help.isVisible():
+            self.help.set_entries(self.shortcuts())
+        self.help.toggle()
 
     def _add(self, menu, text: str, key: str, slot) -> QAction:
         """A menu action with an application-wide shortcut. ``triggered`` passes ``checked``: a
@@ -196,7 +234,8 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is not self.review:
             self._back_to = self.current_role()
         self.stack.setCurrentWidget(self.review)
-        self.review.focus_entry()
+        if not self.room_safe:
+            self.review.focus_entry()
         self.help.set_entries(self.shortcuts())
         return self.review
 
@@ -224,6 +263,22 @@ class MainWindow(QMainWindow):
         reason = refusal(self.session, "phase")
         self.header.phase.setEnabled(reason is None)
         self.header.phase.setToolTip(reason or "Meeting phase (Alt+1 … Alt+6)")
+        self._team_actions()
+
+    def _team_actions(self) -> None:
+        """What shows the team's view is off while room-safe, saying why (``public.NOT_NOW``)."""
+        start = self.meeting_actions["meeting_start"][0]
+        for action in self.team_actions:
+            if self.room_safe:
+                action.setEnabled(False)
+                action.setToolTip(public.NOT_NOW)
+            elif action is start:
+                reason = refusal(self.session, "meeting_start")
+                action.setEnabled(reason is None)
+                action.setToolTip(reason or action.text())
+            else:
+                action.setEnabled(True)
+                action.setToolTip(action.text())
 
     # --- the join phrase ------------------------------------------------------------------------
 
@@ -270,11 +325,53 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("saved", 2000)
 
-    def _retitle(self, *_: object) -> None:
+    def retitle(self, *_: object) -> None:
+        """The window's title (in room-safe, worded by ``app.public``)."""
+        if self.room_safe:
+            self.setWindowTitle(public.window_title(self.room.view, self.session.member,
+                                                    self.session.role))
+            return
         prep = self.session.prep
-        safe = " — ROOM-SAFE" if self.session.room_safe else ""
         self.setWindowTitle(f"Caucus — {prep.title} — {self.session.member} "
-                            f"({self.session.role}){safe}")
+                            f"({self.session.role})")
+
+    # --- room-safe ------------------------------------------------------------------------------
+
+    @property
+    def room_safe(self) -> bool:
+        """True while the window shows only what the room may see."""
+        return self.switch.on
+
+    @property
+    def room(self):
+        """The room view (``ui.room.view.RoomView``), once built."""
+        return self.switch.room
+
+    def set_room_safe(self, on: bool, remember: bool = True) -> None:
+        """Show only what the room may see (the room view), or the team's own view again.
+        ``remember``: keep the choice for the next start on this workspace."""
+        on = bool(on)
+        if on != self.room_safe:
+            self.switch.apply(on)
+            self._team_actions()
+            self.retitle()
+            if self.help.isVisible():
+                self.help.set_entries(self.shortcuts())
+            if not on:
+                focus = getattr(self.stack.currentWidget(), "focus_entry", None)
+                if focus:
+                    focus()
+            if remember:
+                settings.remember_room_safe(str(self.session.ws.path), on)
+        self.room_safe_action.setChecked(on)
+        self.header.room_safe.setChecked(on)
+
+    def export_dialog(self, fmt: str) -> None:
+        """File → Export: the review's (the team's report); while room-safe, the room's."""
+        if self.room_safe:
+            self.switch.export(fmt)
+        else:
+            self.show_review().export_dialog(fmt)
 
     def follow_theme(self, *_: object) -> None:
         """The system switched between light and dark: re-colour every widget that caches one."""
@@ -324,7 +421,6 @@ class Header(QWidget):
         self.room_safe.setObjectName("roomSafe")
         self.room_safe.setCheckable(True)
         self.room_safe.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        session.room_safe_changed.connect(self.room_safe.setChecked)
         for w in (self.title, self.meeting, self.phase, self.clock):
             row.addWidget(w)
         row.addStretch(1)
@@ -354,8 +450,7 @@ class Header(QWidget):
         if self._started is None:
             self.clock.setText("")
             return
-        elapsed = int((datetime.now(UTC) - self._started).total_seconds())
-        self.clock.setText(_clock(max(elapsed, 0)))
+        self.clock.setText(clock_text(self._started))
 
     def _phase(self) -> str:
         """The phase of the meeting in progress ("—" until one is set, and between meetings)."""
@@ -379,9 +474,3 @@ class Header(QWidget):
                                       for m, r in sorted(names.items())) or "only you")
         self.people.setToolTip("\n".join(f"{p.member} — {p.role} on {p.host} (pid {p.pid})"
                                          for p in peers))
-
-
-def _clock(seconds: int) -> str:
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"

@@ -116,6 +116,13 @@ def single_issue(ref: Ref, issue: Issue, count: int) -> dict[str, Any]:
                  f"too.", "info")
 
 
+def unreadable(ref: Ref, issue: Issue, raw: Any) -> dict[str, Any]:
+    """An act stores a value on ``issue`` that no computation can use (e.g. ``1e999``)."""
+    return alert("unreadable_value", ref, issue.key,
+                 f"This act stores {_name(issue)} as {raw!s}, which is not a number the analysis "
+                 f"can use; it is left out of every figure. Withdraw the act and log it again.")
+
+
 def preparation(prep: Preparation) -> list[dict[str, Any]]:
     """Alerts about the preparation itself (``act`` is ``None``)."""
     return [

@@ -56,9 +56,10 @@ class Analyzer:
             self._rebuild()
         return self
 
-    def result(self) -> dict[str, Any]:
-        """The ``caucus-analysis/1`` object for the acts so far (a fresh dict each call)."""
-        return build(self._engine.prep, self._engine)
+    def result(self, room_safe: bool = False) -> dict[str, Any]:
+        """The ``caucus-analysis/1`` object for the acts so far (a fresh dict each call);
+        ``room_safe`` words the next move's reason without sealed figures."""
+        return build(self._engine.prep, self._engine, room_safe)
 
     def _take(self, act: Act, feed: bool) -> bool:
         """Record ``act``; feed it if ``feed``. False when the state must be rebuilt."""
@@ -104,14 +105,15 @@ def step(engine: Engine, act: Act, position: int) -> None:
             engine.sync_issues()
 
 
-def analyze(acts: Sequence[Act]) -> dict[str, Any]:
+def analyze(acts: Sequence[Act], room_safe: bool = False) -> dict[str, Any]:
     """The ``caucus-analysis/1`` object of one negotiation's acts, in journal order.
 
     Args:
         acts: Every act of the negotiation (preparation and meetings), in journal order; pass a
             prefix to see the analysis as it stood at that point.
+        room_safe: Word the next move's reason without any figure of the sealed preparation.
 
     Returns:
         A JSON-ready dict (decimals as strings).
     """
-    return Analyzer().extend(acts).result()
+    return Analyzer().extend(acts).result(room_safe)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any, NamedTuple
 
 from app.domain import Issue
@@ -38,6 +38,7 @@ NOISE_SD = 0.3  # assumed sd of the log of one concession around the line
 Z_WORSE, Z_BETTER = 1.28, 1.8  # one-sided quantiles of the interval's two ends
 WEAK_RHO = 0.9  # a fitted ratio at or above this is not a shrinking pattern
 CAP_RHO = 0.97  # ratios beyond this extrapolate to "anywhere": the window's edge
+MAX_PLACES = 12
 
 
 class Fit(NamedTuple):
@@ -80,7 +81,7 @@ def forecast(
     def inside(value: Decimal) -> str:
         if edges is not None:  # float round-off must not carry a value out of the window
             value = min(max(value, edges[0]), edges[1])
-        return dec_str(value.quantize(Decimal(1).scaleb(-places)))
+        return dec_str(_quantize(value, places))
 
     low, high = sorted([_value(sign * worst, places, down), _value(sign * best, places, up)])
     return {"estimate": inside(_value(sign * est, places, ROUND_HALF_EVEN)),
@@ -147,10 +148,18 @@ def _log_tail(fit: Fit, slope: float) -> float:
 
 
 def _places(values: Sequence[Decimal]) -> int:
-    """One decimal place more than the finest of the given values."""
+    """One decimal place more than the finest of the given values (at most ``MAX_PLACES``: the
+    estimate comes from binary floats, so finer places would only print their noise)."""
     finest = max((-v.as_tuple().exponent for v in values if v.is_finite()), default=0)
-    return max(finest, 0) + 1
+    return min(max(finest, 0) + 1, MAX_PLACES)
 
 
 def _value(x: float, places: int, rounding: str) -> Decimal:
-    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    return _quantize(Decimal(repr(x)), places, rounding)
+
+
+def _quantize(value: Decimal, places: int, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """``value`` to ``places`` decimals, with the precision that needs (never raises)."""
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return value.quantize(Decimal(1).scaleb(-places), rounding=rounding)

@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.analysis import alerts
+from app.analysis.coach import next_move
+from app.analysis.economics import economics
 from app.analysis.engine import Engine, Track
 from app.analysis.forecast import forecast
 from app.analysis.readiness import readiness
@@ -21,7 +23,7 @@ LOCKED_NOTICE = ("Targets, walk-aways, limits and the plan are sealed and this p
                  "need them are left out. Join the workspace to see them.")
 
 
-def build(prep: Preparation, engine: Engine) -> dict[str, Any]:
+def build(prep: Preparation, engine: Engine, room_safe: bool = False) -> dict[str, Any]:
     """The analysis object, with fresh lists and ledger rows at every call.
 
     Alert dicts and the ``gives``/``asks`` dicts inside ledger rows are shared with the engine,
@@ -31,6 +33,8 @@ def build(prep: Preparation, engine: Engine) -> dict[str, Any]:
     Args:
         prep: The preparation the engine was built on.
         engine: The engine after feeding the negotiation's standing meeting acts.
+        room_safe: Word ``next_move.why`` without any figure of the sealed preparation (as it
+            always is when this process cannot open the sealed figures).
 
     Returns:
         The JSON-ready ``caucus-analysis/1`` dict.
@@ -48,6 +52,8 @@ def build(prep: Preparation, engine: Engine) -> dict[str, Any]:
         "score": {side: None if locked else score(prep, tracks, attr)
                   for side, attr in (("ours", "our_pos"), ("theirs", "their_pos"))},
         "readiness": readiness(prep),
+        "economics": economics(prep, tracks),
+        "next_move": next_move(prep, engine, reveal=not room_safe),
     }
 
 

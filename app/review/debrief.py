@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from app.analysis import analyze
+from app.analysis.economics import amount, toward_us
 from app.analysis.playbook import tactic_entry
 from app.domain import MEETING_KINDS, Act, Issue, Preparation
 from app.meeting import agreed_terms
+from app.money import money, yearly
 from app.numbers import dec_str, parse_decimal
 from app.rules import format_time
 from app.state import fold, standing
@@ -27,7 +29,8 @@ def debrief_draft(acts: Sequence[Act], analysis: dict[str, Any] | None = None) -
 
     Keys: ``negotiation``, ``supplier``, ``their_concessions`` (per issue: their ``opening``,
     ``last_offer``, ``agreed``, ``final`` = agreed else last offer, ``moved`` toward us as a
-    value and ``share`` of our range, ``sizes`` of each concession), ``tactics`` (per tactic:
+    value, ``share`` of our range and ``worth`` a year in money where the issue has a
+    ``value_per_unit``, ``sizes`` of each concession), ``tactics`` (per tactic:
     ``count``, ``label``, ``counter``, ``conceded_after``; and ``seen``, one row per tactic act),
     ``unrequited`` (ledger rows not reciprocated, with ``answered``: whether they made an offer
     after it), ``alerts`` (count per kind), ``plan`` (per issue: ``planned`` steps, ``actual``
@@ -71,14 +74,10 @@ def their_moves(prep: Preparation, result: dict[str, Any],
             "opening": dec_str(opening), "last_offer": dec_str(last),
             "agreed": dec_str(agreed.get(key)), "final": dec_str(final), "moved": dec_str(moved),
             "share": share(issue, moved), "offers": len(values),
+            "worth": amount(yearly(issue, moved)),
             "sizes": list(view.get("their_concessions") or []),
         }
     return out
-
-
-def toward_us(issue: Issue, start: Decimal, end: Decimal) -> Decimal:
-    """How far ``start`` → ``end`` moved in our favour (negative: away from us)."""
-    return end - start if issue.better == "higher" else start - end
 
 
 def share(issue: Issue, delta: Decimal) -> float | None:
@@ -173,13 +172,21 @@ def time_to_agreement(acts: list[Act]) -> dict[str, Any]:
             "meetings": len(meetings - {None}) if final else None}
 
 
+def _worth(row: dict[str, Any], prep: Preparation) -> str:
+    value = row.get("gives_value")
+    return f"; ≈ {money(Decimal(value), prep.currency)} a year" if value is not None else ""
+
+
 def suggested_form(prep: Preparation, draft: dict[str, Any]) -> dict[str, Any]:
     """A ``debrief`` payload written from the draft's numbers, for the team to edit."""
     who = prep.supplier or "They"
     moves = []
     for key, row in draft["their_concessions"].items():
         issue = prep.issues[key]
-        pct = f" ({row['share']:.0%} of our range)" if row["share"] is not None else ""
+        notes = [f"{row['share']:.0%} of our range"] if row["share"] is not None else []
+        if row["worth"] is not None:
+            notes.append(f"≈ {money(Decimal(row['worth']), prep.currency)} a year")
+        pct = f" ({'; '.join(notes)})" if notes else ""
         final = issue.with_unit(parse_decimal(row["final"]))
         moves.append(f"{issue.label or key} {row['opening']} → {final}{pct}")
     tactics = [f"{t['label']} ×{t['count']}: " + (
@@ -187,7 +194,8 @@ def suggested_form(prep: Preparation, draft: dict[str, Any]) -> dict[str, Any]:
         else "we held") for t in draft["tactics"].values()]
     lessons = [f"{kind.replace('_', ' ')} ×{n}" for kind, n in draft["alerts"].items()
                if kind != "tactic_counter"]
-    gives = [f"{row['act']} ({', '.join(row['gives'])})" for row in draft["unrequited"]]
+    gives = [f"{row['act']} ({', '.join(row['gives'])}{_worth(row, prep)})"
+             for row in draft["unrequited"]]
     differently = []
     if lessons:
         differently.append("Coaching alerts: " + ", ".join(lessons) + ".")

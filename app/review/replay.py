@@ -181,6 +181,7 @@ class _View:
 
     def __init__(self, engine: Engine) -> None:
         self.tracks, self.alerts, self.ledger = engine.tracks, engine.alerts, ()
+        self.turn = engine.turn
 
 
 def _result(engine: Engine) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from app.domain import Preparation
 FLATTEN = 128  # a rope deeper than this is stored flat
 REWIND_WALK = 16  # how far back through a list's ropes a rewind looks for the checkpoint's
 _ENGINE_FIELDS = {"prep", "tracks", "alerts", "ledger", "_pending", "_we_conceded",
-                  "_they_conceded_since", "_run", "_requests", "_handlers"}
+                  "_they_conceded_since", "_run", "_requests", "_handlers", "turn"}
 
 
 class Rope:
@@ -84,7 +84,7 @@ class Checkpoint:
     alerts: Rope
     settled: Rope  # ledger rows no later act can change
     pending: list[dict[str, Any]]  # copies of the rows still waiting for their next offer
-    flags: tuple  # _we_conceded, _they_conceded_since, _run
+    flags: tuple  # _we_conceded, _they_conceded_since, _run, turn (immutable)
     requests: Rope  # the engine's approval requests, as (id, (issue, value)) pairs
 
 
@@ -144,7 +144,7 @@ class Live:
             alerts=self._rope(alerts, lambda n: alerts[n:], len(alerts)),
             settled=self._rope(ledger, lambda n: ledger[n:settled], settled),
             pending=[dict(row) for row in engine._pending],
-            flags=(engine._we_conceded, engine._they_conceded_since, engine._run),
+            flags=(engine._we_conceded, engine._they_conceded_since, engine._run, engine.turn),
             requests=self._rope(requests, lambda n: list(itertools.islice(
                 requests.items(), n, None)), len(requests)))
 
@@ -174,7 +174,7 @@ class Live:
         engine._pending = list(pending)
         engine._requests = dict(cp.requests.list())
         live._known(engine._requests, cp.requests)
-        engine._we_conceded, engine._they_conceded_since, engine._run = cp.flags
+        engine._we_conceded, engine._they_conceded_since, engine._run, engine.turn = cp.flags
         return live
 
     def rewind(self, cp: Checkpoint, chain: int) -> bool:
@@ -206,7 +206,7 @@ class Live:
             engine._requests = dict(itertools.islice(engine._requests.items(),
                                                      cp.requests.size))
         self._known(engine._requests, cp.requests)
-        engine._we_conceded, engine._they_conceded_since, engine._run = cp.flags
+        engine._we_conceded, engine._they_conceded_since, engine._run, engine.turn = cp.flags
         engine.prep, self.prep_shared = cp.prep, True
         self.chain, self.pos = chain, cp.pos
         return True

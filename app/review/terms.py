@@ -14,7 +14,7 @@ from typing import Any
 
 from app.domain import Act, Issue, Preparation
 from app.meeting import agreed_terms as latest_agreements
-from app.numbers import dec_str, parse_decimal
+from app.numbers import dec_str, readable
 from app.state import apply, fold, standing
 
 
@@ -97,8 +97,8 @@ def covering_approval(acts: Sequence[Act], issue: Issue, value: Decimal) -> dict
         request = requests.get(act.payload.get("request"))
         if request is None or request.payload.get("issue") != issue.key:
             continue
-        asked = parse_decimal(request.payload["value"])
-        if not issue.is_worse(value, asked):
+        asked = readable(request.payload.get("value"))
+        if asked is not None and not issue.is_worse(value, asked):
             return {"request": request.id, "approval": act.id if act.id is not None else act.seq,
                     "value": dec_str(asked), "by": act.by, "requested_by": request.by,
                     "at": act.at.isoformat().replace("+00:00", "Z"),

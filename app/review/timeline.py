@@ -99,20 +99,17 @@ def issues_named(act: Act) -> tuple[str, ...]:
     return tuple(named)
 
 
-def label(act: Act, room_safe: bool = False, prep: Preparation | None = None) -> str:
-    """A short text for an act (``app.wording.act_text``, cut to ``LABEL_CHARS``); without
-    confidential values if ``room_safe``."""
-    return shorten(act_text(act, prep, room_safe), LABEL_CHARS)
+def label(act: Act, prep: Preparation | None = None) -> str:
+    """A short text for an act (``app.wording.act_text``, cut to ``LABEL_CHARS``)."""
+    return shorten(act_text(act, prep), LABEL_CHARS)
 
 
-def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None,
-             room_safe: bool = False) -> Timeline:
+def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None) -> Timeline:
     """The columns of a negotiation's journal.
 
     Args:
         acts: The negotiation's journal, in order.
         analysis: ``analyze(acts)``, if already at hand (its alerts make the alerts lane).
-        room_safe: Labels without confidential values.
     """
     acts = list(acts)
     if analysis is None:
@@ -143,14 +140,14 @@ def timeline(acts: Sequence[Act], analysis: dict[str, Any] | None = None,
         lane=np.array(rows["lane"], dtype=np.int8), kind=_strings(rows["kind"]),
         member=_strings(rows["member"]), issues=rows["issues"],
         withdrawn=np.array(rows["withdrawn"], dtype=bool),
-        alert=np.array(rows["alert"], dtype=bool), label=Labels(rows["source"], room_safe))
+        alert=np.array(rows["alert"], dtype=bool), label=Labels(rows["source"]))
 
 
 class Labels(Sequence):
     """The short text of each row, made when it is asked for (a long journal shows few)."""
 
-    def __init__(self, sources: list, room_safe: bool):
-        self._sources, self._room_safe = sources, room_safe
+    def __init__(self, sources: list):
+        self._sources = sources
         self._prep: Preparation | None = None  # for units: folded when a label is first asked
 
     def __len__(self) -> int:
@@ -164,7 +161,7 @@ class Labels(Sequence):
             return _alert_label(source)
         if self._prep is None:
             self._prep = fold(s for s in self._sources if not isinstance(s, dict))
-        return label(source, self._room_safe, self._prep)
+        return label(source, self._prep)
 
 
 def _row(rows: dict[str, list], *values: Any) -> None:

@@ -5,8 +5,7 @@ panel shows the issue's trajectory (the lead's chart, with the value asked and a
 asked), where the sides stand and what is agreed, the value asked beside the requester's limit, the
 walk-away and the approver's own limit, and what granting it would mean. Approve (Ctrl+Enter) or
 decline (Ctrl+Shift+Enter) logs an ``approval`` with the note typed; the lead's feed shows it at
-once. Room-safe masks the limits, the walk-away, the target, the forecast and the value asked (it is
-the authority being sought).
+once.
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ from ui import theme
 from ui.widgets.common import (
     LOCKED,
     Card,
-    ConfidentialLabel,
+    FigureLabel,
     add_shortcut,
     fmt,
     refusal,
@@ -57,10 +56,10 @@ DECLINE_KEYS = ("Ctrl+Shift+Return", "Ctrl+Shift+Enter")
 
 
 class Tile(QWidget):
-    """A caption over a big figure; confidential figures mask themselves in room-safe."""
+    """A caption over a big figure (a confidential one may be sealed to this computer)."""
 
-    def __init__(self, session, caption: str, role: str | None = None,
-                 confidential: bool = False, scale: float = 1.35):
+    def __init__(self, caption: str, role: str | None = None, confidential: bool = False,
+                 scale: float = 1.35):
         super().__init__()
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 12, 0)
@@ -68,7 +67,7 @@ class Tile(QWidget):
         self.caption = QLabel(caption)
         self.caption.setProperty("role", "muted")
         self.role = role
-        self.value = ConfidentialLabel(session) if confidential else QLabel()
+        self.value = FigureLabel() if confidential else QLabel()
         self.value.setFont(theme.scaled_font(self.font(), scale, bold=True))
         box.addWidget(self.caption)
         box.addWidget(self.value)
@@ -77,16 +76,16 @@ class Tile(QWidget):
     def retheme(self) -> None:
         """The figure in its side's colour, in the theme in force (muted while locked)."""
         if self.role:
-            locked = isinstance(self.value, ConfidentialLabel) and self.value.is_locked()
+            locked = isinstance(self.value, FigureLabel) and self.value.is_locked()
             self.value.setStyleSheet("" if locked else f"color: {theme.of(self.role)};")
 
     def set(self, text: str, tooltip: str = "", caption: str | None = None) -> None:
-        """Show ``text`` (masked in room-safe if the tile is confidential; muted, with how to see
-        it, when it is the ``LOCKED`` marker of a figure sealed to this computer)."""
+        """Show ``text`` (muted, with how to see it, when it is the ``LOCKED`` marker of a
+        figure sealed to this computer)."""
         if caption is not None:
             self.caption.setText(caption)
-        if isinstance(self.value, ConfidentialLabel):
-            self.value.set_secret(text, tooltip, locked=text == LOCKED)
+        if isinstance(self.value, FigureLabel):
+            self.value.set_figure(text, tooltip, locked=text == LOCKED)
             self.retheme()
         else:
             self.value.setText(text)
@@ -128,17 +127,17 @@ class ApproverPanel(QWidget):
         self.status = QLabel()
         self.status.setProperty("role", "muted")
         self.tiles = {
-            "asked": Tile(session, "Asked", "ours", confidential=True, scale=1.6),
-            "limit": Tile(session, "Their limit", None, confidential=True),
-            "walk_away": Tile(session, "Walk-away", None, confidential=True),
-            "yours": Tile(session, "Your limit", None, confidential=True),
-            "covered": Tile(session, "Granted so far", None, confidential=True),
-            "ours": Tile(session, "Ours now", "ours", scale=1.6),
-            "theirs": Tile(session, "Theirs now", "theirs", scale=1.6),
-            "gap": Tile(session, "Gap"),
-            "benchmark": Tile(session, "Benchmark", "reference"),
-            "should_cost": Tile(session, "Should-cost", "reference"),
-            "forecast": Tile(session, "Their likely stop", None, confidential=True),
+            "asked": Tile("Asked", "ours", confidential=True, scale=1.6),
+            "limit": Tile("Their limit", None, confidential=True),
+            "walk_away": Tile("Walk-away", None, confidential=True),
+            "yours": Tile("Your limit", None, confidential=True),
+            "covered": Tile("Granted so far", None, confidential=True),
+            "ours": Tile("Ours now", "ours", scale=1.6),
+            "theirs": Tile("Theirs now", "theirs", scale=1.6),
+            "gap": Tile("Gap"),
+            "benchmark": Tile("Benchmark", "reference"),
+            "should_cost": Tile("Should-cost", "reference"),
+            "forecast": Tile("Their likely stop", None, confidential=True),
         }
         grid = QGridLayout()
         for n, key in enumerate(("asked", "limit", "walk_away", "yours", "covered")):
@@ -146,11 +145,11 @@ class ApproverPanel(QWidget):
         for n, key in enumerate(("ours", "theirs", "gap", "benchmark", "should_cost",
                                  "forecast")):
             grid.addWidget(self.tiles[key], 1, n)
-        self.warnings = ConfidentialLabel(session)
+        self.warnings = FigureLabel()
         self.warnings.setProperty("role", "breach")
         self.warnings.setWordWrap(True)
         self.warnings.setFont(theme.scaled_font(self.font(), 1.1))
-        self.remarks = ConfidentialLabel(session)
+        self.remarks = FigureLabel()
         self.remarks.setWordWrap(True)
         self.remarks.setFont(theme.scaled_font(self.font(), 1.1))
         self.chart = TrajectoryChart()  # the lead's chart, with the value asked
@@ -212,7 +211,6 @@ class ApproverPanel(QWidget):
         session.acts_added.connect(self.refresh)
         session.analysis_changed.connect(self._show_context)
         session.preparation_changed.connect(self.refresh)
-        session.room_safe_changed.connect(self._room_safe)
         session.write_done.connect(self._written)
         session.write_failed.connect(self._failed)
         self._age = QTimer(self, interval=30_000, timeout=self._refresh_lists)
@@ -287,7 +285,7 @@ class ApproverPanel(QWidget):
 
     def _refresh_lists(self) -> None:
         acts = self.session.acts
-        prep, safe = self.session.prep, self.session.room_safe
+        prep = self.session.prep
         pending = [a for a in pending_requests(acts) if a.payload.get("issue") in prep.issues]
         keep = self.current.seq if self.current is not None else None
         for widget in (self.pending, self.answered):
@@ -297,7 +295,7 @@ class ApproverPanel(QWidget):
         for req in pending:
             minutes = int((now - req.at).total_seconds() // 60)
             age = "just now" if minutes < 1 else f"{minutes} min ago"
-            item = QListWidgetItem(f"{self._request_line(req, safe)}\n"
+            item = QListWidgetItem(f"{self._request_line(req)}\n"
                                    f"    {req.by} · {req.at.astimezone():%H:%M} ({age})")
             item.setData(REQUEST_ROLE, req)
             self.pending.addItem(item)
@@ -316,7 +314,7 @@ class ApproverPanel(QWidget):
                 head = "– withdrawn"
             else:
                 head = "✓ granted" if ans.payload.get("granted") else "✗ declined"
-            item = QListWidgetItem(f"{head}   {self._request_line(req, safe)}"
+            item = QListWidgetItem(f"{head}   {self._request_line(req)}"
                                    + (f"\n    by {ans.by} at {ans.at.astimezone():%H:%M}"
                                       if ans is not None else ""))
             item.setData(REQUEST_ROLE, req)
@@ -350,12 +348,11 @@ class ApproverPanel(QWidget):
                 return act
         return None
 
-    def _request_line(self, req: Act, safe: bool) -> str:
+    def _request_line(self, req: Act) -> str:
         prep = self.session.prep
         issue = prep.issues.get(req.payload.get("issue"))
         name = issue.label if issue is not None and issue.label else req.payload.get("issue")
-        value = theme.CONFIDENTIAL_MASK if safe else fmt(
-            req.payload["value"], issue.unit if issue else None, prep.currency)
+        value = fmt(req.payload["value"], issue.unit if issue else None, prep.currency)
         return f"{name} → {value}"
 
     def _picked(self, item: QListWidgetItem | None, *_: object) -> None:
@@ -370,10 +367,6 @@ class ApproverPanel(QWidget):
         self.message.clear()
         self._show_context()
 
-    def _room_safe(self, on: bool) -> None:
-        self._refresh_lists()
-        self._show_context()
-
     def _show_context(self, *_: object) -> None:
         req = self.current
         prep = self.session.prep
@@ -383,16 +376,14 @@ class ApproverPanel(QWidget):
             return
         self.empty.hide()
         self.context.show()
-        safe = self.session.room_safe
         ctx = request_context(prep, self.session.acts, self.session.analysis, req,
                               self.session.member)
         issue, unit, cur = ctx.issue, ctx.issue.unit, prep.currency
         name = issue.label or issue.key
-        asked = theme.CONFIDENTIAL_MASK if safe else fmt(ctx.value, unit, cur)
+        asked = fmt(ctx.value, unit, cur)
         self.headline.setText(f"{name}: {req.by} asks to go to {asked}")
         note = req.payload.get("note")
-        self.request_note.setText("" if not note else
-                                  (f"“{theme.CONFIDENTIAL_MASK}”" if safe else f"“{note}”"))
+        self.request_note.setText(f"“{note}”" if note else "")
         self.request_note.setVisible(bool(note))
         answers = answers_to_requests(self.session.acts)
         pending = req.id in self.pending_ids()
@@ -402,7 +393,7 @@ class ApproverPanel(QWidget):
             ans = answers[req.id]
             word = "Granted" if ans.payload.get("granted") else "Declined"
             note = ans.payload.get("note")
-            shown = f": {theme.CONFIDENTIAL_MASK if safe else note}" if note else ""
+            shown = f": {note}" if note else ""
             self.status.setText(f"{word} by {ans.by} at {ans.at.astimezone():%H:%M}{shown}")
         else:
             self.status.setText(f"Asked {req.at.astimezone():%H:%M} — waiting for your answer")
@@ -442,12 +433,11 @@ class ApproverPanel(QWidget):
                 f(fc["estimate"]) if fc else "—",
                 f"{f(fc['low'])} – {f(fc['high'])}, from {fc['offers']} of their offers" if fc
                 else "needs three of their offers on this issue")
-        self.warnings.set_secret("\n".join(ctx.breaches))
+        self.warnings.set_figure("\n".join(ctx.breaches))
         self.warnings.setVisible(bool(ctx.breaches))
-        self.remarks.set_secret("\n".join(ctx.remarks))
+        self.remarks.set_figure("\n".join(ctx.remarks))
         self.remarks.setVisible(bool(ctx.remarks))
         acts = self.session.acts
-        self.chart.set_room_safe(safe)
         self.chart.show_data(ChartData(
             issue=issue, currency=cur, points=offer_points(acts, issue.key),
             offers=offer_count(acts), agreed=ctx.agreed.value if ctx.agreed else None,

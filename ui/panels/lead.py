@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -38,7 +38,7 @@ from app.quickentry import QuickOffer
 from ui import theme
 from ui.widgets.alerts import AlertList, TacticCards
 from ui.widgets.authority import AuthorityDialog, breach_line
-from ui.widgets.common import LOCKED, ConfidentialLabel, add_shortcut, fmt, refusal, sealed
+from ui.widgets.common import LOCKED, FigureLabel, add_shortcut, fmt, refusal, sealed
 from ui.widgets.feed import ActFeed
 from ui.widgets.lead_issue import IssueCard
 from ui.widgets.ledger import LedgerTable
@@ -67,6 +67,8 @@ def legend_html() -> str:
 class LeadPanel(QWidget):
     """The lead's console. Reads the session; writes only through ``session.log``."""
 
+    dialog_opened = Signal(object)  # the authority guard, about to open (the window words it)
+
     def __init__(self, session):
         super().__init__()
         self.session = session
@@ -76,7 +78,6 @@ class LeadPanel(QWidget):
         self.awaiting: set[str] = set()  # approval requests filed with our offers, unanswered
         self._offers: dict[Future, tuple[str, QuickOffer, bool]] = {}  # writes in flight, and
         # whether each was sent knowingly past a limit
-        self._held: list[Breach] = []
         self.setStyleSheet(style())
         self._build()
         self._wire()
@@ -91,7 +92,7 @@ class LeadPanel(QWidget):
         self.card_grid.setSpacing(6)
         self.chart_title = QLabel()
         self.chart_title.setFont(theme.scaled_font(self.font(), 1.2, bold=True))
-        self.forecast = ConfidentialLabel(self.session)
+        self.forecast = FigureLabel()
         self.forecast.setProperty("role", "theirs")
         self.chart = TrajectoryChart()
         left = QVBoxLayout()
@@ -105,7 +106,7 @@ class LeadPanel(QWidget):
         left.addWidget(self.chart, 1)
         body = QHBoxLayout()
         for layout, stretch in ((left, 2), (self._side(), 1)):
-            column = QWidget()  # fixed proportions: room-safe masks must not shift the layout
+            column = QWidget()  # fixed proportions: a long text must not shift the layout
             column.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             column.setLayout(layout)
             layout.setContentsMargins(0, 0, 0, 0)
@@ -126,8 +127,8 @@ class LeadPanel(QWidget):
         caption = QLabel("Package score")
         caption.setProperty("role", "muted")
         scores.addWidget(caption)
-        self.score_ours = ConfidentialLabel(self.session)
-        self.score_theirs = ConfidentialLabel(self.session)
+        self.score_ours = FigureLabel()
+        self.score_theirs = FigureLabel()
         for label, role in ((self.score_ours, "ours"), (self.score_theirs, "theirs")):
             label.setProperty("role", role)
             label.setFont(theme.scaled_font(self.font(), 1.5, bold=True))
@@ -158,7 +159,6 @@ class LeadPanel(QWidget):
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS,
                                      timeout=self.refresh)
         s.analysis_changed.connect(self._schedule)
-        s.room_safe_changed.connect(self._room_safe)
         s.preparation_changed.connect(self._issues_changed)
         self.entry.submitted.connect(self.offer)
         s.write_done.connect(self._written)
@@ -184,7 +184,7 @@ class LeadPanel(QWidget):
             self.cards = {}
             columns = 3 if len(prep.issues) > 4 else 2
             for n, (key, issue) in enumerate(prep.issues.items()):
-                card = IssueCard(self.session, issue)
+                card = IssueCard(issue)
                 card.clicked.connect(self.select_issue)
                 self.card_grid.addWidget(card, n // columns, n % columns)
                 self.cards[key] = card
@@ -273,15 +273,14 @@ class LeadPanel(QWidget):
         dialog = AuthorityDialog(self._breach_lines(found), can_request, approver,
                                  self.entry.preview(offer), self)
         dialog.finished.connect(lambda _code: self._decided(dialog, offer, text, found))
-        self._held = found
         self.authority_dialog = dialog
+        self.dialog_opened.emit(dialog)
         dialog.open()
 
     def _breach_lines(self, found: list[Breach]) -> list[str]:
         s = self.session
         prep = s.prep
-        return [breach_line(b, prep.issues[b.issue], s.member, prep.currency, s.room_safe)
-                for b in found]
+        return [breach_line(b, prep.issues[b.issue], s.member, prep.currency) for b in found]
 
     def _decided(self, dialog: AuthorityDialog, offer: QuickOffer, text: str,
                  found: list[Breach]) -> None:
@@ -316,12 +315,6 @@ class LeadPanel(QWidget):
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
-    def _room_safe(self, on: bool) -> None:
-        self.chart.set_room_safe(on)
-        if self.authority_dialog is not None:
-            self.authority_dialog.set_lines(self._breach_lines(self._held))
-        self.refresh()
-
     def refresh(self) -> None:
         """Redraw everything from the session's analysis (cheap: no item is re-created)."""
         s = self.session
@@ -334,18 +327,18 @@ class LeadPanel(QWidget):
             state = issues.get(key) or {}
             m = self._meters[key] = meter(prep, acts, s.member, key,
                                           last_value(state.get("ours")))
-            card.show_state(prep.issues[key], prep.currency, state, m, s.member, s.room_safe)
+            card.show_state(prep.issues[key], prep.currency, state, m, s.member)
         score = analysis.get("score") or {}
         locked = bool(analysis.get("locked"))  # scores need the sealed positions
-        self.score_ours.set_secret(_score("ours", score.get("ours"), locked),
+        self.score_ours.set_figure(_score("ours", score.get("ours"), locked),
                                    "our current package, scored by our own preferences", locked)
-        self.score_theirs.set_secret(_score("theirs", score.get("theirs")),
+        self.score_theirs.set_figure(_score("theirs", score.get("theirs")),
                                      "their current package, scored by our own preferences")
         self.score_theirs.setVisible(not locked)  # one "locked" says it for both
         alerts = analysis.get("alerts") or []
         self.tactics.show_alerts(alerts, refs(acts))
-        self.alerts.show_alerts(alerts, prep, s.room_safe)
-        self.ledger.show_ledger(analysis.get("ledger") or [], prep, s.room_safe)
+        self.alerts.show_alerts(alerts, prep)
+        self.ledger.show_ledger(analysis.get("ledger") or [], prep)
         self._draw_chart()
         self._meters = None
         if self.awaiting:
@@ -379,7 +372,6 @@ class LeadPanel(QWidget):
         if m is None:  # the cards have not measured it in this refresh
             m = meter(prep, s.acts, s.member, issue.key, last_value(state.get("ours")))
         plan = prep.plan.get(issue.key)
-        self.chart.room_safe = s.room_safe
         self.chart.show_data(ChartData(
             issue=issue, currency=prep.currency, points=offer_points(s.acts, issue.key),
             offers=offer_count(s.acts), agreed=last_value([state.get("agreed")]),
@@ -389,7 +381,7 @@ class LeadPanel(QWidget):
         better = "lower" if issue.better == "lower" else "higher"
         self.chart_title.setText(f"{issue.label or issue.key} · {issue.unit or prep.currency or ''}"
                                  f" · {better} is better for us")
-        self.forecast.set_secret(_references(issue, m, prep.currency) + "  ·  "
+        self.forecast.set_figure(_references(issue, m, prep.currency) + "  ·  "
                                  + _forecast_text(state.get("forecast"), issue.unit,
                                                   prep.currency, issue.locked),
                                  locked=issue.locked)

@@ -125,7 +125,6 @@ class ObserverPanel(QWidget):
 
         session.acts_added.connect(self.refresh)
         session.analysis_changed.connect(self._refresh_tracker)
-        session.room_safe_changed.connect(self._refresh_tracker)
         session.preparation_changed.connect(self.refresh)
         session.write_done.connect(self._written)
         session.write_failed.connect(self._failed)
@@ -163,14 +162,20 @@ class ObserverPanel(QWidget):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
             self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
+        if QApplication.focusWidget() is self.note or not self.tag_key(event):
+            super().keyPressEvent(event)
+
+    def tag_key(self, event) -> bool:
+        """Tag what ``event``'s key is bound to (a held key tags once); False for other keys.
+        The window hands it the keys of the view it shows instead of this panel, if any."""
         name = event_key(event)
         binding = self._by_key.get(name) if name else None
-        if binding is None or QApplication.focusWidget() is self.note:
-            super().keyPressEvent(event)
-            return
-        if not event.isAutoRepeat():  # a held key tags once
+        if binding is None:
+            return False
+        if not event.isAutoRepeat():
             self.tag(binding)
         event.accept()
+        return True
 
     def tag(self, binding: Binding) -> None:
         """Log ``binding``'s reaction or tactic, linked to the latest standing offer."""
@@ -237,13 +242,12 @@ class ObserverPanel(QWidget):
 
     def _refresh_tracker(self, *_: object) -> None:
         prep, analysis = self.session.prep, self.session.analysis
-        safe = self.session.room_safe
         agreed = agreed_terms(self.session.acts)
         self.tracker.setRowCount(len(prep.issues))
         for row, (key, issue) in enumerate(prep.issues.items()):
             unit, cur = issue.unit, prep.currency
             name = QTableWidgetItem(issue.label or key)
-            name.setToolTip(issue_tooltip(issue, cur, safe))
+            name.setToolTip(issue_tooltip(issue, cur))
             done = agreed.get(key)
             if done is None:
                 gap = analysis.get("issues", {}).get(key, {}).get("gap")
@@ -255,8 +259,7 @@ class ObserverPanel(QWidget):
                 value = QTableWidgetItem(fmt(done.value, unit, cur))
                 status = QTableWidgetItem("final" if done.final else "tentative")
                 colour = theme.AGREED
-                found = [] if safe else breaches(prep, self.session.acts, done.act.by,
-                                                 {key: done.value})
+                found = breaches(prep, self.session.acts, done.act.by, {key: done.value})
                 if found:  # the services' own rule (they logged it knowingly past a limit)
                     colour = theme.BREACH
                     value.setToolTip("\n".join(b.message for b in found))

@@ -172,7 +172,6 @@ class SmePanel(QWidget):
 
         session.acts_added.connect(self.refresh)
         session.analysis_changed.connect(self._refresh_table)
-        session.room_safe_changed.connect(self._refresh_table)
         session.preparation_changed.connect(self._fill_issues)
         session.write_done.connect(self._written)
         session.write_failed.connect(self._failed)
@@ -398,14 +397,14 @@ class SmePanel(QWidget):
         return f"{mark} {act.at.astimezone():%H:%M} {act.by}{issue}: {act.payload['text']}"
 
     def _refresh_table(self, *_: object) -> None:
-        prep, safe = self.session.prep, self.session.room_safe
+        prep = self.session.prep
         rows = references(prep, self.session.analysis)
         self.table.setRowCount(len(rows))
         cur = prep.currency
         for n, r in enumerate(rows):
             unit = r.issue.unit
             name = QTableWidgetItem(r.issue.label or r.issue.key)
-            name.setToolTip(issue_tooltip(r.issue, cur, safe))
+            name.setToolTip(issue_tooltip(r.issue, cur))
             cells = [name,
                      self._cell(fmt(r.ours, unit, cur), theme.OURS),  # fmt(None) is "—"
                      self._cell(fmt(r.theirs, unit, cur), theme.THEIRS),

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 from app.prepare import Place, batna_locked, batna_notes
 from ui.prepare.form import Form, SecretEdit, SecretText, muted
 from ui.prepare.section import FormSection, focus
-from ui.widgets.common import Card, ConfidentialLabel, sealed
+from ui.widgets.common import Card, FigureLabel, sealed
 
 
 class BatnaSection(FormSection):
@@ -19,7 +19,7 @@ class BatnaSection(FormSection):
     title = "BATNA"
     intro = ("Our best alternative to this deal is where our leverage comes from: a qualified "
              "second source, making it ourselves, or waiting. Estimate the supplier's too: what "
-             "losing our business would cost them. Hidden in room-safe.")
+             "losing our business would cost them.")
     checks = ("batna",)
 
     def build(self) -> None:
@@ -48,7 +48,7 @@ class BatnaSection(FormSection):
         values.box.addWidget(muted("Leave blank where the alternative says nothing about an "
                                    "issue. The lead's trajectory chart draws these as a "
                                    "“BATNA” line."))
-        self.notes = ConfidentialLabel(self.session)
+        self.notes = FigureLabel()
         self.notes.setProperty("role", "warning")
         self.notes.setWordWrap(True)
         values.box.addWidget(self.notes)
@@ -86,9 +86,8 @@ class BatnaSection(FormSection):
             error = self.form.add(f"values.{key}", edit)
             edit.set_value(typed.get(key, ""))
             edit.set_editable(self.editable)
-            edit.mask(self.session.room_safe)
             name, unit = QLabel(issue.label or key), QLabel(issue.unit or prep.currency or "")
-            walk = ConfidentialLabel(self.session)
+            walk = FigureLabel()
             walk.setProperty("role", "muted")
             holder = QWidget()
             col = QVBoxLayout(holder)
@@ -100,8 +99,8 @@ class BatnaSection(FormSection):
             self.rows[key] = [name, edit, unit, holder, walk]
             self._walk(walk, issue)
 
-    def _walk(self, label: ConfidentialLabel, issue) -> None:
-        label.set_secret(f"our walk-away: {sealed(issue.walk_away, issue.unit, self.currency())}",
+    def _walk(self, label: FigureLabel, issue) -> None:
+        label.set_figure(f"our walk-away: {sealed(issue.walk_away, issue.unit, self.currency())}",
                          locked=issue.walk_away is None)
 
     def is_sealed(self) -> bool:
@@ -116,7 +115,7 @@ class BatnaSection(FormSection):
         for editor in self.form.editors.values():
             editor.set_locked(locked)
         self.sealed_note.setVisible(locked)
-        self.notes.set_secret("\n".join(f"⚠ {n}" for n in batna_notes(self.prep)))
+        self.notes.set_figure("\n".join(f"⚠ {n}" for n in batna_notes(self.prep)))
         self.reload_unless_typing()
 
     def reload(self) -> None:
@@ -143,9 +142,6 @@ class BatnaSection(FormSection):
         self.write("set_batna", data)
 
     # --- section hooks --------------------------------------------------------------------------
-
-    def set_room_safe(self, on: bool) -> None:
-        self.form.mask(on)
 
     def focus_place(self, place: Place) -> None:
         editor = self.form.editors.get(place.field or "ours")

@@ -1,13 +1,11 @@
-"""Editors that hide what they hold while the session is room-safe, and say "locked" (read-only)
-while what they hold is sealed to this computer, and the label that shows a field's problem beside
-it."""
+"""Editors that say "locked" (read-only) while what they hold is sealed to this computer, and the
+label that shows a field's problem beside it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
-from ui import theme
 from ui.widgets.common import LOCKED, LOCKED_TIP
 
 
@@ -40,70 +38,41 @@ class _Lockable:
 
 
 class SecretEdit(_Lockable, QLineEdit):
-    """A line edit whose text is replaced by a mask (and locked) while the session is room-safe.
-
-    ``value()`` is always the real text, masked or not; ``setText`` while masked updates the real
-    text without showing it.
-    """
+    """A line edit of a field that may be sealed (``secret``: a confidential figure)."""
 
     def __init__(self, secret: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.secret = secret
-        self._masked = False
-        self._real = ""
         self._enabled = True
 
     def value(self) -> str:
-        """The text the user typed (or that was loaded), even while masked."""
-        return self._real if self._masked else self.text()
+        """The text the user typed (or that was loaded)."""
+        return self.text()
 
     def set_value(self, text: str) -> None:
-        """Load ``text`` (masked if room-safe is on)."""
-        if self._masked:
-            self._real = text
-        else:
-            self.setText(text)
+        """Load ``text``."""
+        self.setText(text)
 
     def set_editable(self, on: bool) -> None:
-        """Enable or disable editing (stays read-only while masked or sealed)."""
+        """Enable or disable editing (stays read-only while sealed)."""
         self._enabled = on
-        self.setEnabled(on and not self._masked and not self._locked)
-
-    def mask(self, on: bool) -> None:
-        """Hide (or show again) the text, if this editor holds a confidential figure."""
-        if not self.secret or on == self._masked:
-            return
-        if on:
-            self._real = self.text()
-            self._masked = True
-            self.blockSignals(True)
-            self.setText(theme.CONFIDENTIAL_MASK)
-            self.blockSignals(False)
-            self.setEnabled(False)
-        else:
-            self._masked = False
-            self.blockSignals(True)
-            self.setText(self._real)
-            self.blockSignals(False)
-            self.setEnabled(self._enabled and not self._locked)
+        self.setEnabled(on and not self._locked)
 
 
 class SecretText(_Lockable, QPlainTextEdit):
-    """A multi-line text with the same masking as ``SecretEdit`` (for the BATNA)."""
+    """A multi-line text that may be sealed (for the BATNA)."""
 
     textEdited = Signal()  # noqa: N815 - mirrors QLineEdit
 
     def __init__(self, secret: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.secret = secret
-        self._masked = False
-        self._real = ""
         self._enabled = True
         self._loading = False
         self.textChanged.connect(self._changed)
 
     def _changed(self) -> None:
-        if not self._loading and not self._masked:
+        if not self._loading:
             self.textEdited.emit()
 
     def text(self) -> str:
@@ -111,69 +80,36 @@ class SecretText(_Lockable, QPlainTextEdit):
         return self.toPlainText()
 
     def value(self) -> str:
-        """The real text, even while masked."""
-        return self._real if self._masked else self.toPlainText()
+        """The text."""
+        return self.toPlainText()
 
     def set_value(self, text: str) -> None:
         """Load ``text`` without counting as an edit."""
-        if self._masked:
-            self._real = text
-            return
         self._loading = True
         self.setPlainText(text)
         self._loading = False
 
     def set_editable(self, on: bool) -> None:
-        """Enable or disable editing (read-only while masked or sealed)."""
+        """Enable or disable editing (read-only while sealed)."""
         self._enabled = on
-        self.setReadOnly(not on or self._masked or self._locked)
-        self.setEnabled(on and not self._masked and not self._locked)
-
-    def mask(self, on: bool) -> None:
-        """Hide (or show again) the text."""
-        if not self.secret or on == self._masked:
-            return
-        self._loading = True
-        if on:
-            self._real = self.toPlainText()
-            self._masked = True
-            self.setPlainText(theme.CONFIDENTIAL_MASK)
-        else:
-            self._masked = False
-            self.setPlainText(self._real)
-        self._loading = False
-        self.set_editable(self._enabled)
+        self.setReadOnly(not on or self._locked)
+        self.setEnabled(on and not self._locked)
 
 
 class ErrorLabel(QLabel):
-    """The problem beside one field; hidden while there is none (and while room-safe: a message
-    may quote a confidential figure)."""
+    """The problem beside one field; hidden while there is none."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setProperty("role", "breach")
         self.setWordWrap(True)
-        self._message = ""
-        self._masked = False
         self.hide()
 
     def set_message(self, message: str) -> None:
         """Show ``message`` (empty: hide)."""
-        self._message = message
-        self._refresh()
+        self.setText(message)
+        self.setVisible(bool(message))
 
     def message(self) -> str:
-        """The problem shown (even while masked)."""
-        return self._message
-
-    def mask(self, on: bool) -> None:
-        """Room-safe: keep the message but do not show it."""
-        self._masked = on
-        self._refresh()
-
-    def _refresh(self) -> None:
-        shown = bool(self._message)
-        self.setText("" if self._masked else self._message)
-        self.setVisible(shown)
-        if self._masked and shown:
-            self.setText("✗ a problem (hidden in room-safe)")
+        """The problem shown."""
+        return self.text()

@@ -3,8 +3,7 @@
 Import adds the file's negotiation to this workspace (through the same services the console uses,
 all or nothing) on a worker thread, then offers to open it; a refused file lists every problem by
 its JSON path. Export writes this negotiation atomically (``app.scenario.write_json``) — never while
-room-safe is on (a scenario holds every confidential figure) nor while they are locked here (it
-would lack them), which the status line says instead.
+the confidential figures are locked here (it would lack them), which the status line says instead.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from app import scenario
 from app.errors import CaucusError, InvalidInput
 
 FILTER = "Caucus scenario (*.json);;All files (*)"
-ROOM_SAFE_REFUSAL = "Room-safe is on: turn it off to export the full preparation"
 LOCKED_REFUSAL = ("The confidential figures are locked on this computer: enter the join phrase "
                   "(Edit → Join this workspace…) to export the full preparation")
 
@@ -144,15 +142,14 @@ class ScenarioFiles(QObject):
     # --- export ---------------------------------------------------------------------------------
 
     def export_refusal(self) -> str | None:
-        """Why the scenario cannot be exported now (it holds the confidential figures), or None."""
-        if self.session.room_safe:
-            return ROOM_SAFE_REFUSAL
+        """Why the scenario cannot be exported now (it would lack the confidential figures), or
+        None."""
         if not self.session.unlocked:
             return LOCKED_REFUSAL
         return None
 
     def export_dialog(self) -> None:
-        """Ask where to write, then export (refused in the status line while room-safe)."""
+        """Ask where to write, then export (refused in the status line while locked here)."""
         refused = self.export_refusal()
         if refused is not None:
             self.window.statusBar().showMessage(f"✗ not exported: {refused}", 15000)

@@ -1,6 +1,6 @@
-"""The pieces every Prepare section is built from: editors that mask themselves in room-safe, forms
-that show the services' problems next to the field they name, and a writer that hands each write's
-answer back to the section that made it.
+"""The pieces every Prepare section is built from: forms that show the services' problems next to
+the field they name, and a writer that hands each write's answer back to the section that made
+it.
 
 No rule lives here: what is valid is decided by ``app.services`` (through ``Session.submit``); a
 form only routes each ``Problem`` to the editor its path names and keeps what the user typed.
@@ -153,14 +153,6 @@ class Form(QObject):
                 editor.setEnabled(on)
             else:
                 editor.set_editable(on)
-
-    def mask(self, on: bool) -> None:
-        """Room-safe: mask the confidential editors and every problem message."""
-        for editor in self.editors.values():
-            if not isinstance(editor, QComboBox):
-                editor.mask(on)
-        for label in [*self.errors.values(), self.general]:
-            label.mask(on)
 
 
 class Writer(QObject):

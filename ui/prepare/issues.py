@@ -123,19 +123,20 @@ class IssuesSection(Section):
         self.editor.box.addLayout(row)
         self.editor.box.addWidget(self.status)
         self.editor.box.addWidget(self.sealed_note)
-        self.editor.box.addWidget(muted("* confidential: hidden in room-safe."))
+        self.editor.box.addWidget(muted("* confidential: sealed in the file, never shown to the "
+                                        "room."))
         return self.editor
 
     # --- the table ------------------------------------------------------------------------------
 
     def refresh(self, *_: object) -> None:
-        prep, safe = self.prep, self.session.room_safe
+        prep = self.prep
         weights = prep.weights()
         self.table.blockSignals(True)
         self.table.setRowCount(len(prep.issues))
         for r, issue in enumerate(prep.issues.values()):
             for c, field in enumerate(COLUMNS):
-                item = QTableWidgetItem(self._cell(issue, field, weights, safe))
+                item = QTableWidgetItem(self._cell(issue, field, weights))
                 item.setData(Qt.ItemDataRole.UserRole, issue.key)
                 if field == "label":
                     item.setToolTip(f"key: {issue.key}")
@@ -153,7 +154,7 @@ class IssuesSection(Section):
         self._select_row(self.current)
         self._load(self.current)
 
-    def _cell(self, issue: Issue, field: str, weights: dict, safe: bool) -> str:
+    def _cell(self, issue: Issue, field: str, weights: dict) -> str:
         cur = self.currency()
         if field == "label":
             return issue.label or issue.key
@@ -161,8 +162,6 @@ class IssuesSection(Section):
             return issue.unit or ""
         if field == "better":
             return "lower" if issue.better == "lower" else "higher"
-        if field in ("target", "walk_away") and safe:
-            return theme.CONFIDENTIAL_MASK
         if field in ("target", "walk_away") and getattr(issue, field) is None:
             return LOCKED  # sealed to this computer
         if field == "weight":
@@ -316,10 +315,6 @@ class IssuesSection(Section):
         self.form.set_editable(writable)
         self.form.editors["key"].set_editable(writable and self.current not in self.prep.issues)
         self._buttons()
-
-    def set_room_safe(self, on: bool) -> None:
-        self.form.mask(on)
-        self.refresh()
 
     def focus_place(self, place: Place) -> None:
         if place.issue and place.issue in self.prep.issues:

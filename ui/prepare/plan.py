@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 
 from app.numbers import dec_str
 from app.prepare import Place, ladder_moves, plan_locked, suggest_asks, suggest_ladder
-from ui import theme
 from ui.prepare.form import Form, SecretEdit, muted
 from ui.prepare.ladder_chart import LadderChart
 from ui.prepare.section import Section, focus
-from ui.widgets.common import LOCKED, Card, ConfidentialLabel, fmt, sealed, styled
+from ui.widgets.common import LOCKED, Card, FigureLabel, fmt, sealed, styled
 
 KEY = Qt.ItemDataRole.UserRole
 
@@ -38,8 +37,7 @@ class PlanSection(Section):
     title = "Concession plan"
     intro = ("Decide before the meeting what you will give, in which steps, and what you ask "
              "for each one. Make each step smaller than the last — shrinking steps tell the "
-             "supplier you are near your limit — and never give without a get. Hidden in "
-             "room-safe.")
+             "supplier you are near your limit — and never give without a get.")
     checks = ("plan",)
 
     def build(self) -> None:
@@ -57,7 +55,7 @@ class PlanSection(Section):
     def _editor(self) -> Card:
         card = Card("")
         self.heading = card.title
-        self.positions = ConfidentialLabel(self.session)
+        self.positions = FigureLabel()
         card.box.addWidget(self.positions)
         self.form = Form(self)
         self.form.edited.connect(self._edited)
@@ -113,7 +111,6 @@ class PlanSection(Section):
             for w in (step, get):
                 w.set_value(value if w is step else ask)
                 w.set_editable(self.editable)
-                w.mask(self.session.room_safe)
                 w.textEdited.connect(self._draw)
             drop.setEnabled(self.editable)
             number = QLabel(f"{n + 1}.")
@@ -223,13 +220,13 @@ class PlanSection(Section):
         issue = prep.issues.get(key or "")
         if issue is None:
             self.heading.setText("No issues yet: define them first.")
-            self.positions.set_secret("")
+            self.positions.set_figure("")
             self._set_rows([])
             self._edited()
             return
         cur = prep.currency
         self.heading.setText(f"{issue.label or key} — {issue.better} is better for us")
-        self.positions.set_secret(
+        self.positions.set_figure(
             f"opening {fmt(issue.opening, issue.unit, cur)} → target "
             f"{sealed(issue.target, issue.unit, cur)}  ·  never past the walk-away "
             f"{sealed(issue.walk_away, issue.unit, cur)}", locked=issue.locked)
@@ -268,12 +265,11 @@ class PlanSection(Section):
                 continue
         self.chart.show_ladder(issue, steps, self.prep.currency)
         moves = ladder_moves(issue, steps) if issue and len(steps) == len(self.rows) else []
-        safe = self.session.room_safe
-        self.chart.setVisible(not safe and not (issue is not None and issue.locked))
+        self.chart.setVisible(not (issue is not None and issue.locked))
         for n, widgets in enumerate(self.rows):
             label = widgets[5]
-            if n >= len(moves) or safe:
-                label.setText(theme.CONFIDENTIAL_MASK if safe and n < len(moves) else "")
+            if n >= len(moves):
+                label.setText("")
                 styled(label, "muted")
                 continue
             size, shrinks = moves[n]
@@ -325,10 +321,6 @@ class PlanSection(Section):
         for widgets in self.rows:
             widgets[3].setEnabled(on)
         self._edited()
-
-    def set_room_safe(self, on: bool) -> None:
-        self.form.mask(on)
-        self._draw()  # the chart hides with the figures
 
     def focus_place(self, place: Place) -> None:
         key = place.issue or next((k for k in self.prep.issues if k not in self.prep.plan), None)

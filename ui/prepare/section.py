@@ -1,5 +1,5 @@
-"""The base of every Prepare section: its session, its writer, who may edit, room-safe, and whether
-this computer holds the join phrase (``keyed``) to read and save the sealed fields."""
+"""The base of every Prepare section: its session, its writer, who may edit, and whether this
+computer holds the join phrase (``keyed``) to read and save the sealed fields."""
 
 from __future__ import annotations
 
@@ -38,12 +38,10 @@ class Section(QWidget):
         self.box.addStretch(1)
         session.preparation_changed.connect(self.refresh)
         session.preparation_changed.connect(self._todo)
-        session.room_safe_changed.connect(self.set_room_safe)
         session.reloaded.connect(self._reloaded)
         self._todo()
         self.refresh()
         self.set_editable(self.editable)
-        self.set_room_safe(session.room_safe)
 
     # --- for subclasses -------------------------------------------------------------------------
 
@@ -55,9 +53,6 @@ class Section(QWidget):
 
     def set_editable(self, on: bool) -> None:
         """Enable or disable the section's editors and buttons."""
-
-    def set_room_safe(self, on: bool) -> None:
-        """Hide (or show again) the section's confidential figures."""
 
     def focus_place(self, place: Place) -> None:
         """Select and focus what ``place`` names (a readiness jump)."""

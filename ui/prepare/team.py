@@ -25,10 +25,12 @@ from app.domain import ROLES
 from app.numbers import dec_str
 from app.prepare import Place, limit_locked
 from app.rules import Problem
+from app.signing import short_code
 from ui import theme
+from ui.prepare.enrol import EnrolCard
 from ui.prepare.form import Form, SecretEdit, muted
 from ui.prepare.section import Section, focus
-from ui.widgets.common import Card, ConfidentialLabel, fmt, sealed
+from ui.widgets.common import Card, FigureLabel, fmt, sealed
 
 ROLE_WORDS = {"lead": "lead — speaks and logs offers", "sme": "SME — technical and cost facts",
               "observer": "observer — watches the other side", "approver": "approver — signs off "
@@ -53,12 +55,14 @@ class TeamSection(Section):
     def build(self) -> None:
         self.loaded: dict[str, str] = {}  # limit cell → the text last loaded into it
         self.box.addWidget(self._members())
+        self.enrol = EnrolCard(self)
+        self.box.addWidget(self.enrol)
         self.box.addWidget(self._authority())
 
     def _members(self) -> Card:
         card = Card("Members")
-        self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Name", "Role"])
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Name", "Role", "Signing key"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -94,7 +98,7 @@ class TeamSection(Section):
 
     def _authority(self) -> Card:
         card = Card("Authority limits — the furthest value each member may agree without "
-                    "approval (hidden in room-safe)")
+                    "approval")
         self.limits = Form(self)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -121,8 +125,12 @@ class TeamSection(Section):
             self.table.setItem(r, 0, QTableWidgetItem(member.name))
             editor = "  · editor" if member.editor and member.role != "lead" else ""
             self.table.setItem(r, 1, QTableWidgetItem(ROLE_WORDS[member.role] + editor))
+            key = prep.keys.get(member.name)
+            self.table.setItem(r, 2, QTableWidgetItem(
+                f"✓ enrolled · {short_code(key)}…" if key else "not enrolled: entries refused"))
         self.table.setFixedHeight(self.table.horizontalHeader().height() + 4 +
                                   sum(self.table.rowHeight(r) for r in range(len(prep.team))))
+        self.enrol.refresh(prep, self.editable)
         self._grid()
         self._buttons()
 
@@ -163,9 +171,9 @@ class TeamSection(Section):
         cur = prep.currency
         for c, issue in enumerate(prep.issues.values(), start=1):
             head = QLabel(f"<b>{issue.label or issue.key}</b>")
-            span = ConfidentialLabel(self.session)
+            span = FigureLabel()
             span.setProperty("role", "muted")
-            span.set_secret(f"{fmt(issue.opening, issue.unit, cur)} … "
+            span.set_figure(f"{fmt(issue.opening, issue.unit, cur)} … "
                             f"{sealed(issue.walk_away, issue.unit, cur)}",
                             locked=issue.walk_away is None)
             self.grid.addWidget(head, 0, c)
@@ -194,7 +202,6 @@ class TeamSection(Section):
                 self.grid.addWidget(holder, r, c, Qt.AlignmentFlag.AlignTop)
         self.limits.show_problems([Problem(n, m) for n, m in problems.items()
                                    if n in self.limits.editors])
-        self.limits.mask(self.session.room_safe)
 
     def reload_limits(self) -> None:
         """Drop typed limits and problems; show the limits as they stand."""
@@ -295,14 +302,12 @@ class TeamSection(Section):
         self.drop_member.setEnabled(on and self.members.value("name") in self.prep.team)
 
     def set_editable(self, on: bool) -> None:
+        self.enrol.refresh(self.prep, on)
         self.members.set_editable(on)
         self.editor_box.setEnabled(on)
         self.limits.set_editable(on and self.keyed)  # a limit is sealed when written
         self._buttons()
         self._limits_edited()
-
-    def set_room_safe(self, on: bool) -> None:
-        self.limits.mask(on)
 
     def focus_place(self, place: Place) -> None:
         if place.field == "authority" and self.limits.editors:

@@ -4,15 +4,13 @@ answered, where their real limits turned out to be (per issue), what we would do
 The form starts from the debrief saved last, else from ``app.review.debrief_draft``'s suggested
 form; the draft's figures stand beside it (``facts``). Save journals a ``debrief`` act through
 the session (``set_debrief``). A refused save keeps every word typed and says why, beside the
-field it concerns when it names one. While room-safe the form is covered (it holds our plan and
-shares of our range); what was typed stays.
+field it concerns when it names one.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -20,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -53,10 +50,6 @@ class DebriefForm(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.facts = QTextBrowser()
-        self.cover = QLabel("The debrief is hidden while room-safe: it holds our plan and how "
-                            "far we went. What you typed is kept. F12 shows it again.")
-        self.cover.setWordWrap(True)
-        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._lay_out()
         self._wire()
 
@@ -77,15 +70,12 @@ class DebriefForm(QWidget):
         form.addLayout(buttons)
         page = QWidget()
         page.setLayout(form)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(page)
-        self.pages.addWidget(self.cover)
         right = QVBoxLayout()
         right.addWidget(self._caption("From the journal (the draft's figures)"))
         right.addWidget(self.facts, 1)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.pages, 3)
+        row.addWidget(page, 3)
         row.addLayout(right, 2)
 
     @staticmethod
@@ -103,14 +93,12 @@ class DebriefForm(QWidget):
         add_shortcut(self, "Ctrl+S", self.save)
         s.write_done.connect(self._written)
         s.write_failed.connect(self._failed)
-        s.room_safe_changed.connect(self.set_room_safe)
         s.preparation_changed.connect(self._elsewhere)
         editable = can_edit(s)
         self.save_button.setEnabled(editable)
         if not editable:
             self.save_button.setToolTip("Only the lead (or a member the lead names) writes the "
                                         "debrief; tell the lead what to add")
-        self.set_room_safe(s.room_safe)
 
     # --- filling ----------------------------------------------------------------------------------
 
@@ -120,7 +108,7 @@ class DebriefForm(QWidget):
             return
         s = self.session
         self.draft = debrief_draft(s.acts, s.analysis)
-        self.facts.setHtml(facts_html(s.prep, self.draft, s.room_safe))
+        self.facts.setHtml(facts_html(s.prep, self.draft))
         self._limit_rows()
         saved = self.draft.get("saved")
         self.fill(saved or self.draft.get("form"))
@@ -173,7 +161,7 @@ class DebriefForm(QWidget):
 
     def save(self) -> Future | None:
         """Journal the form as a ``debrief`` act."""
-        if not self.save_button.isEnabled() or self.session.room_safe:
+        if not self.save_button.isEnabled():
             return None
         self._say("saving…", "muted")
         self._saving = self.session.submit("set_debrief", self.data())
@@ -213,9 +201,3 @@ class DebriefForm(QWidget):
     def _say(self, text: str, role: str) -> None:
         self.message.setText(text)
         styled(self.message, role)
-
-    def set_room_safe(self, on: bool) -> None:
-        """Cover the form and mask the figures (or show them again)."""
-        self.pages.setCurrentIndex(1 if on else 0)
-        if self.draft is not None:
-            self.facts.setHtml(facts_html(self.session.prep, self.draft, on))

@@ -1,9 +1,7 @@
-"""Exports of the review: the report as PDF (with progress), the journal as CSV, the scenario as
-JSON. Each runs on a worker thread; ``progress(percent)``, ``done(path, message)`` and
+"""Exports: the report as PDF (with progress), the journal as CSV, the scenario as JSON — the
+team's, or with ``public`` the room's PDF and CSV (``app.report_public``: only what both sides
+know). Each runs on a worker thread; ``progress(percent)``, ``done(path, message)`` and
 ``failed(path, message)`` arrive on the UI thread. Nothing here is modal.
-
-While room-safe is on, the PDF leaves the confidential values out (``room_safe=True``), and the
-CSV and the scenario — which cannot leave them out — are refused with a message saying why.
 """
 
 from __future__ import annotations
@@ -46,7 +44,7 @@ class Exporter(QObject):
         super().__init__(parent)
         self.session = session
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caucus-export")
-        self._jobs: dict[Future, tuple[str, str, bool]] = {}
+        self._jobs: dict[Future, str] = {}
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self._moved.connect(self.progress, Qt.ConnectionType.QueuedConnection)
         if parent is not None:
@@ -61,41 +59,36 @@ class Exporter(QObject):
         """Wait for an export in flight, then stop the worker."""
         self._pool.shutdown(wait=True)
 
-    def export(self, fmt: str, path: str) -> Future | None:
-        """Start writing ``path`` in ``fmt`` (``pdf``, ``csv``, ``json``); None if refused."""
-        room_safe = self.session.room_safe
-        if room_safe and fmt != "pdf":
-            self.failed.emit(path, f"not exported: a {fmt.upper()} export holds the confidential "
-                                   "values; turn room-safe off (F12) first")
-            return None
+    def export(self, fmt: str, path: str, public: bool = False) -> Future:
+        """Start writing ``path`` in ``fmt`` (``pdf``, ``csv``, ``json``); ``public``: the
+        room's PDF or CSV."""
         acts = list(self.session.acts)
-        job = self._job(fmt, path, acts, room_safe)
+        job = self._job(fmt, path, acts, public)
         self.progress.emit(0)
         future = self._pool.submit(job)
-        self._jobs[future] = (fmt, path, room_safe)
+        self._jobs[future] = path
         future.add_done_callback(self._finished.emit)
         return future
 
-    def _job(self, fmt: str, path: str, acts: list, room_safe: bool) -> Callable[[], None]:
+    def _job(self, fmt: str, path: str, acts: list, public: bool) -> Callable[[], None]:
         from app import report  # reportlab loads on the first export, not with the view
 
         if fmt == "pdf":
-            return lambda: report.write_pdf(path, acts, progress=self._report, room_safe=room_safe)
+            write = report.write_public_pdf if public else report.write_pdf
+            return lambda: write(path, acts, progress=self._report)
         if fmt == "csv":
-            return lambda: report.write_csv(path, acts)
+            return lambda: (report.write_public_csv if public else report.write_csv)(path, acts)
         return lambda: scenario.write_json(path, scenario.export_scenario(acts))
 
     def _report(self, *args: float) -> None:
         self._moved.emit(progress_percent(*args))  # from the worker thread: queued
 
     def _on_finished(self, future: Future) -> None:
-        fmt, path, room_safe = self._jobs.pop(future, ("", "", False))
+        path = self._jobs.pop(future, "")
         error = future.exception()
         if error is not None:
             kind = "" if isinstance(error, (CaucusError, OSError)) else "unexpected error: "
             self.failed.emit(path, f"not exported: {kind}{error}")
             return
         self.progress.emit(100)
-        safe = (" — room-safe: target, walk-away, BATNA, limits and the forecast are left out"
-                if room_safe else "")
-        self.done.emit(path, f"exported {Path(path).name}{safe}")
+        self.done.emit(path, f"exported {Path(path).name}")

@@ -1,18 +1,14 @@
 """The figures beside the debrief form, from ``app.review.debrief_draft``: what they conceded per
 issue, the tactics they used and how we answered, our gives they never paid for, the coaching
-alerts, our plan against what we did, and how long it took to agree. HTML for a read-only pane;
-while room-safe, shares of our range and the planned steps are masked."""
+alerts, our plan against what we did, and how long it took to agree. HTML for a read-only pane."""
 
 from __future__ import annotations
 
 from html import escape
 
 from app.domain import Preparation
-from ui import theme
 from ui.widgets.alerts import TITLES
 from ui.widgets.common import fmt
-
-MASK = theme.CONFIDENTIAL_MASK
 
 
 def _issue(prep: Preparation, key: str) -> tuple[str, str | None]:
@@ -30,13 +26,12 @@ def duration(seconds: int | None) -> str:
     return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
 
 
-def concessions_html(prep: Preparation, draft: dict, room_safe: bool) -> str:
+def concessions_html(prep: Preparation, draft: dict) -> str:
     rows = []
     for key, row in (draft.get("their_concessions") or {}).items():
         name, unit = _issue(prep, key)
         share = row.get("share")
-        share_text = MASK if room_safe and share is not None else (
-            f"{share:.0%}" if share is not None else "—")
+        share_text = f"{share:.0%}" if share is not None else "—"
         agreed = " (agreed)" if row.get("agreed") else " (last offer)"
         rows.append(f"<tr><td>{escape(name)}</td><td>{fmt(row['opening'], unit, prep.currency)}"
                     f"</td><td><b>{fmt(row['final'], unit, prep.currency)}</b>{agreed}</td>"
@@ -61,15 +56,14 @@ def tactics_html(draft: dict) -> str:
     return f"<ul>{''.join(items)}</ul>" if items else "<p>No tactic was tagged.</p>"
 
 
-def gives_html(draft: dict, room_safe: bool) -> str:
+def gives_html(draft: dict) -> str:
     rows = draft.get("unrequited") or []
     if not rows:
         return "<p>They answered every give of ours with a move of theirs.</p>"
     items = []
     for row in rows:
         gives = row.get("gives") or {}
-        what = (", ".join(gives) if room_safe
-                else ", ".join(f"{k} {round(v * 100)} %" for k, v in gives.items()))
+        what = ", ".join(f"{k} {round(v * 100)} %" for k, v in gives.items())
         asked = "we asked nothing back" if not row.get("asks") else "they did not move"
         items.append(f"<li>act {escape(str(row['act']))}: {escape(what)} — {asked}</li>")
     return f"<ul>{''.join(items)}</ul>"
@@ -83,9 +77,7 @@ def alerts_html(draft: dict) -> str:
                               for k, n in counts.items()) + "</p>"
 
 
-def plan_html(prep: Preparation, draft: dict, room_safe: bool) -> str:
-    if room_safe:
-        return f"<p>{MASK} hidden while room-safe (the plan is confidential).</p>"
+def plan_html(prep: Preparation, draft: dict) -> str:
     items = []
     for key, row in (draft.get("plan") or {}).items():
         name, unit = _issue(prep, key)
@@ -100,16 +92,16 @@ def plan_html(prep: Preparation, draft: dict, room_safe: bool) -> str:
     return f"<ul>{''.join(items)}</ul>" if items else "<p>No plan and no offer of ours.</p>"
 
 
-def facts_html(prep: Preparation, draft: dict, room_safe: bool) -> str:
+def facts_html(prep: Preparation, draft: dict) -> str:
     """The whole pane."""
     took = draft.get("time_to_agreement") or {}
     agreed = (f"The final agreement came {duration(took.get('seconds'))} after the first act "
               f"at the table, over {took.get('meetings')} meeting(s)."
               if took.get("seconds") is not None else "No final agreement yet.")
-    sections = [("What they conceded", concessions_html(prep, draft, room_safe)),
+    sections = [("What they conceded", concessions_html(prep, draft)),
                 ("Their tactics and how we answered", tactics_html(draft)),
-                ("Gives of ours they did not answer with a move", gives_html(draft, room_safe)),
+                ("Gives of ours they did not answer with a move", gives_html(draft)),
                 ("Coaching alerts raised", alerts_html(draft)),
-                ("Our plan against what we did", plan_html(prep, draft, room_safe)),
+                ("Our plan against what we did", plan_html(prep, draft)),
                 ("Time to agreement", f"<p>{agreed}</p>")]
     return "".join(f"<h4>{title}</h4>{body}" for title, body in sections)

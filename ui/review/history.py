@@ -1,8 +1,7 @@
 """The supplier's history across this workspace (``app.review.supplier_history``), for the
 Prepare view: each negotiation with them (outcome per issue, how far they moved from their
 opening, the tactics they used, where the debrief found their real limits) and the pattern across
-them (how big their first, second and third concessions are). Shares of our range and our
-targets are masked while room-safe."""
+them (how big their first, second and third concessions are)."""
 
 from __future__ import annotations
 
@@ -15,24 +14,21 @@ from app.review import supplier_history
 from ui import theme
 from ui.widgets.common import fmt
 
-MASK = theme.CONFIDENTIAL_MASK
 ORDINALS = ("1st", "2nd", "3rd")
 
 
-def _pct(value: float | None, room_safe: bool) -> str:
-    if value is None:
-        return "—"
-    return MASK if room_safe else f"{value:.0%}"
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
 
 
-def pattern_html(history: dict, room_safe: bool) -> str:
+def pattern_html(history: dict) -> str:
     """Their typical concessions, as shares of our range."""
     pattern = history.get("pattern") or {}
     sizes = [(n, s) for n, s in zip(ORDINALS, pattern.get("sizes") or [], strict=False)
              if s is not None]
     if not sizes:
         return "<p>Not enough of their concessions yet to see a pattern.</p>"
-    steps = " → ".join(f"{n} {_pct(s, room_safe)}" for n, s in sizes)
+    steps = " → ".join(f"{n} {_pct(s)}" for n, s in sizes)
     trend = {True: "they give less each time", False: "their concessions do not shrink",
              None: ""}[pattern.get("shrinking")]
     return (f"<p>Their concessions on an issue, as shares of our range: {steps}"
@@ -48,7 +44,7 @@ def tactics_html(history: dict) -> str:
                                       for t, n in tactics) + "</p>"
 
 
-def negotiation_html(neg: dict, debrief: dict, prep, room_safe: bool) -> str:
+def negotiation_html(neg: dict, debrief: dict, prep) -> str:
     """One past negotiation: its outcome per issue and the debrief's limits (issues named and
     measured as this preparation names them, when it has them)."""
     currency = prep.currency
@@ -65,11 +61,11 @@ def negotiation_html(neg: dict, debrief: dict, prep, room_safe: bool) -> str:
         def value(v, unit=unit):
             return fmt(v, unit, currency) if v is not None else "—"
 
-        target = MASK if room_safe else value(row.get("target"))
-        verdict = "" if room_safe or not row.get("vs_target") else f" ({row['vs_target']})"
+        target = value(row.get("target"))
+        verdict = f" ({row['vs_target']})" if row.get("vs_target") else ""
         rows.append(f"<tr><td>{escape(name)}</td><td>{value(row.get('their_opening'))}</td>"
                     f"<td>{value(row.get('their_final'))}</td>"
-                    f"<td>{_pct(row.get('share'), room_safe)}</td>"
+                    f"<td>{_pct(row.get('share'))}</td>"
                     f"<td><b>{value(row.get('agreed'))}</b>{verdict}</td><td>{target}</td></tr>")
     table = ("<table cellpadding=3 cellspacing=0><tr><th align=left>Issue</th>"
              "<th align=left>They opened</th><th align=left>They ended</th>"
@@ -79,7 +75,7 @@ def negotiation_html(neg: dict, debrief: dict, prep, room_safe: bool) -> str:
     found = ("<p><i>Their real limits (debrief):</i> " + escape(", ".join(
         f"{k} {v}" for k, v in limits.items())) + "</p>") if limits else ""
     lesson = (f"<p><i>Next time:</i> {escape(debrief['differently'])}</p>"
-              if debrief.get("differently") and not room_safe else "")
+              if debrief.get("differently") else "")
     return head + table + found + lesson
 
 
@@ -103,7 +99,6 @@ class SupplierHistory(QWidget):
         box.addWidget(self.summary)
         box.addWidget(self.body, 1)
         box.addWidget(self.reload)
-        session.room_safe_changed.connect(lambda *_: self.draw())
         self.supplier: str | None = None  # whose history was read (None: not read yet)
 
     def follow(self, supplier: str) -> None:
@@ -126,7 +121,7 @@ class SupplierHistory(QWidget):
         self.draw()
 
     def draw(self) -> None:
-        """Draw the history as read (masked while room-safe)."""
+        """Draw the history as read."""
         history, s = self.history, self.session
         if not history or not history.get("negotiations"):
             self.summary.setText("No negotiation with this supplier in this workspace yet.")
@@ -138,10 +133,10 @@ class SupplierHistory(QWidget):
         agreed = sum(1 for n in negs if n.get("status") == "agreed")
         self.summary.setText(f"{len(negs)} negotiation(s) with {history['supplier']} in this "
                              f"workspace · {agreed} agreed")
-        parts = [pattern_html(history, s.room_safe), tactics_html(history)]
+        parts = [pattern_html(history), tactics_html(history)]
         for neg in reversed(negs):  # newest first
             debrief = dict(s.ws.preparation(neg["id"]).debrief or {})
-            parts.append(negotiation_html(neg, debrief, s.prep, s.room_safe))
+            parts.append(negotiation_html(neg, debrief, s.prep))
         self.body.setHtml("".join(parts))
 
     def text(self) -> str:

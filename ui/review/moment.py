@@ -115,8 +115,7 @@ class Moments(QObject):
         self.chosen = meeting
         s = self.session
         wanted = None if meeting == -1 else {meeting}
-        self.model = TimelineModel(self.timeline, self.acts, s.prep, self.analysis, wanted,
-                                   s.room_safe)
+        self.model = TimelineModel(self.timeline, self.acts, s.prep, self.analysis, wanted)
         self.view.timeline.set_model(self.model)
         inside = np.flatnonzero(~np.isnan(self.model.act_x))  # the chosen meetings' acts
         lo, hi = ((int(inside[0]), int(inside[-1]) + 1) if len(inside)
@@ -183,19 +182,19 @@ class Moments(QObject):
         self._redraw.stop()
         if self.model is None:
             return
-        view, s, k = self.view, self.session, self.view.control.k
+        view, k = self.view, self.view.control.k
         prep = self.prep
         view.timeline.plot.set_cursor(float(self.cursor_x[k]) if self.model.segments else None)
         if not view.control.playing:
             self._settle.start()
         if self.replay is not None:
             result = self.at(k)
-            view.state.show_moment(result, prep, s.room_safe)
+            view.state.show_moment(result, prep)
             self.draw_chart(k, result)
         if k > 0:
             act = self.acts[k - 1]
             view.scrubber.describe(k, act.at.astimezone().strftime("%H:%M:%S"),
-                                   f"{act.by}: {act_text(act, prep, s.room_safe)}")
+                                   f"{act.by}: {act_text(act, prep)}")
         else:
             view.scrubber.describe(k, "—", "before the first act")
         if self.replay is None:
@@ -227,7 +226,7 @@ class Moments(QObject):
 
     def draw_chart(self, k: int, result: dict) -> None:
         """The chosen issue's trajectory after ``k`` acts (one ``setData`` per series)."""
-        s, state = self.session, self.view.state
+        state = self.view.state
         prep = self.prep
         issue = prep.issues.get(state.issue.currentData() or "")
         if issue is None or self.offers is None:
@@ -245,7 +244,6 @@ class Moments(QObject):
             batna=prep.batna_value(issue.key))
         series = self.offers.series(k, issue.key)
         data.offers = series.offers
-        state.chart.room_safe = s.room_safe
         state.chart.show_series(series, data)
 
     def _approved(self, k: int, issue) -> Decimal | None:
@@ -258,18 +256,8 @@ class Moments(QObject):
         return self._covered[key]
 
     def redraw_all(self) -> None:
-        """Everything again (theme or room-safe changed)."""
+        """Everything again (the theme changed)."""
         self.view.state.retheme()
         self.view.timeline.plot.retheme()
         self.redraw()
 
-    def room_safe(self, on: bool) -> None:
-        """Mask (or show) the confidential figures of the review."""
-        self.view.state.chart.set_room_safe(on)
-        self.view.state.forget()
-        if self.model is not None:
-            self.model.room_safe = on
-            plot = self.view.timeline.plot
-            if plot.selected >= 0:
-                self.view.timeline.show_details(plot.selected)
-        self.redraw()

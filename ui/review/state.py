@@ -29,7 +29,7 @@ from ui import theme
 from ui.review.chart import ReplayChart
 from ui.review.replay import QuietLabel
 from ui.widgets.alerts import AlertList
-from ui.widgets.common import ConfidentialLabel, fmt
+from ui.widgets.common import FigureLabel, fmt
 from ui.widgets.ledger import LedgerTable
 
 SHOWN = 60  # newest alerts and ledger rows a moment lists
@@ -125,8 +125,8 @@ class ReplayState(QWidget):
         self.legend = QLabel(legend_html())
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.chart = ReplayChart()
-        self.score_ours = ConfidentialLabel(session)
-        self.score_theirs = ConfidentialLabel(session)
+        self.score_ours = FigureLabel()
+        self.score_theirs = FigureLabel()
         for label, role in ((self.score_ours, "ours"), (self.score_theirs, "theirs")):
             label.setProperty("role", role)
             label.setFont(theme.scaled_font(self.font(), 1.4, bold=True))
@@ -190,21 +190,21 @@ class ReplayState(QWidget):
         if self.issue.count():
             self.issue.setCurrentIndex((self.issue.currentIndex() + step) % self.issue.count())
 
-    def show_moment(self, moment: dict, prep: Preparation, room_safe: bool) -> None:
+    def show_moment(self, moment: dict, prep: Preparation) -> None:
         """Positions, scores and the lists of a ``moment_of`` (the chart: see the view)."""
         self.positions.show_positions(prep, moment["issues"])
         score = moment["score"]
         for label, side in ((self.score_ours, "ours"), (self.score_theirs, "theirs")):
             value = score.get(side)
-            label.set_secret(f"{side} —" if value is None else f"{side} {value:.0f} / 100",
+            label.set_figure(f"{side} —" if value is None else f"{side} {value:.0f} / 100",
                              f"{side} package at this moment, scored by our own preferences")
         alerts, ledger = moment["alert_count"], moment["ledger_count"]
-        if self._changed("alerts", (alerts, room_safe, id(prep))):
-            self.alerts.show_alerts(moment["alerts"], prep, room_safe)
+        if self._changed("alerts", (alerts, id(prep))):
+            self.alerts.show_alerts(moment["alerts"], prep)
         last = moment["ledger"][-1] if moment["ledger"] else None
         if self._changed("ledger", (ledger, last.get("reciprocated") if last else None,
-                                    room_safe, id(prep))):
-            self.ledger.show_ledger(moment["ledger"], prep, room_safe)
+                                    id(prep))):
+            self.ledger.show_ledger(moment["ledger"], prep)
         self.counts.setText(f"{alerts:,} alert(s) and {ledger:,} give(s) of ours so far"
                             + (f"; the newest {SHOWN} listed" if max(alerts, ledger) > SHOWN
                                else ""))

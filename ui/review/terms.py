@@ -1,7 +1,6 @@
 """The agreed terms, handed on for the contract: per issue the value agreed (final or tentative)
 against our target and walk-away, who agreed it and under which approval
-(``app.review.agreed_terms``). While room-safe, target, walk-away, how the value compares with
-them, the limit and the approved value are masked."""
+(``app.review.agreed_terms``)."""
 
 from __future__ import annotations
 
@@ -25,16 +24,15 @@ from ui.widgets.common import fmt
 
 COLUMNS = ("Issue", "Agreed", "Status", "Our target", "Walk-away", "Against target",
            "Agreed by", "Approval")
-MASK = theme.CONFIDENTIAL_MASK
 VERDICT = {"better": ("better than target", "agreed"), "at": ("at target", "agreed"),
            "worse": ("short of target", "warning")}
 
 
-def approval_text(row: dict, currency: str | None, room_safe: bool) -> str:
+def approval_text(row: dict, currency: str | None) -> str:
     """Under which approval the value was agreed (or that none was needed)."""
     approval = row.get("approval")
     if approval:
-        value = MASK if room_safe else fmt(approval["value"], row.get("unit"), currency)
+        value = fmt(approval["value"], row.get("unit"), currency)
         return (f"{approval['by']} approved up to {value} ({approval['approval']}, asked by "
                 f"{approval.get('requested_by') or '—'})")
     if row.get("past_authority"):
@@ -44,27 +42,25 @@ def approval_text(row: dict, currency: str | None, room_safe: bool) -> str:
     return "—"
 
 
-def cells(row: dict, currency: str | None, room_safe: bool) -> list[tuple[str, str | None]]:
+def cells(row: dict, currency: str | None) -> list[tuple[str, str | None]]:
     """(text, colour role) of each column for one issue."""
     unit = row.get("unit")
     if row.get("status") == "open":
         return [(row["label"], None), ("not agreed", "muted"), ("open", "muted"),
-                (MASK if room_safe else fmt(row.get("target"), unit, currency), None),
-                (MASK if room_safe else fmt(row.get("walk_away"), unit, currency), None),
+                (fmt(row.get("target"), unit, currency), None),
+                (fmt(row.get("walk_away"), unit, currency), None),
                 ("", None), ("", None), ("", None)]
     verdict, colour = VERDICT.get(row.get("vs_target") or "", ("—", None))
     if row.get("past_walk_away"):
         verdict, colour = "✗ past our walk-away", "breach"
-    if room_safe:
-        verdict, colour = MASK, None
     when = _local(row.get("at"))
     return [(row["label"], None), (fmt(row["value"], unit, currency), "agreed"),
             (row["status"], "agreed" if row["status"] == "final" else "warning"),
-            (MASK if room_safe else fmt(row.get("target"), unit, currency), None),
-            (MASK if room_safe else fmt(row.get("walk_away"), unit, currency), None),
+            (fmt(row.get("target"), unit, currency), None),
+            (fmt(row.get("walk_away"), unit, currency), None),
             (verdict, colour), (f"{row.get('by')} ({row.get('role')}), act {row.get('act')}, "
                                 f"{when}", None),
-            (approval_text(row, currency, room_safe), None)]
+            (approval_text(row, currency), None)]
 
 
 def _local(iso: str | None) -> str:
@@ -103,7 +99,6 @@ class AgreedTerms(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.summary)
         box.addWidget(self.table, 1)
-        session.room_safe_changed.connect(lambda *_: self.draw())
 
     def refresh(self) -> None:
         """Recompute the rows from the journal and draw them."""
@@ -111,12 +106,12 @@ class AgreedTerms(QWidget):
         self.draw()
 
     def draw(self) -> None:
-        """Draw the rows (masked while room-safe)."""
+        """Draw the rows."""
         s = self.session
         prep = s.prep
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            for c, (text, role) in enumerate(cells(row, prep.currency, s.room_safe)):
+            for c, (text, role) in enumerate(cells(row, prep.currency)):
                 item = QTableWidgetItem(text)
                 if role == "muted":
                     item.setForeground(QBrush(theme.color(theme.muted())))

@@ -4,7 +4,7 @@ meetings, their x on the compressed meeting axis, their mark style, and their te
 Each meeting keeps its clock on the axis; it is shifted by whole quarter hours so that it starts
 ``GAP_S`` or a little more after the previous one ends, and round ticks stay round clock times.
 Texts (tooltips, details) are worded when asked for, one row at a time, with the console's own
-wording (``act_text``, ``alert_text``), masked while room-safe.
+wording (``act_text``, ``alert_text``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ class TimelineModel:
     prep: Preparation
     analysis: dict
     meetings: set[int] | None = None  # meeting numbers; None: every meeting
-    room_safe: bool = False
     segments: list[tuple[float, float, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -178,10 +177,10 @@ class TimelineModel:
         when = act.at.astimezone().strftime("%H:%M:%S")
         if tl.alert[row]:
             alert = self.alert_of(row)
-            text = alert_text(alert, self.prep, self.room_safe) if alert else tl.label[row]
+            text = alert_text(alert, self.prep) if alert else tl.label[row]
             return f"{when} · alert on {act.id or act.seq}\n{text}"
         gone = "   (withdrawn)" if tl.withdrawn[row] else ""
-        what = act_text(act, self.prep, self.room_safe)
+        what = act_text(act, self.prep)
         return f"{when} · {act.by} ({act.role})\n{what}{gone}"
 
     def details(self, row: int) -> tuple[str, list[str]]:
@@ -192,14 +191,14 @@ class TimelineModel:
         when = act.at.astimezone().strftime("%a %d %b %Y, %H:%M:%S")
         if tl.alert[row]:
             alert = self.alert_of(row) or {}
-            text = alert_text(alert, self.prep, self.room_safe) if alert else tl.label[row]
+            text = alert_text(alert, self.prep) if alert else tl.label[row]
             head, _, body = text.partition("\n")
             lines = [body, f"Raised by act {act.id or act.seq} ({act.kind} by {act.by}) at "
                      f"{when}"]
             if alert.get("counter"):
                 lines.append(f"Counter: {alert['counter']}")
             return head, lines
-        lines = [act_text(act, self.prep, self.room_safe),
+        lines = [act_text(act, self.prep),
                  f"{act.by} ({act.role}) · {when} · act {act.id or '#' + str(act.seq)}"]
         meeting = next((m for m in self.prep.meetings if m.number == act.meeting), None)
         if meeting is not None:

@@ -70,16 +70,10 @@ class ReviewView(QWidget):
         self.progress.setVisible(False)
         self.message = QLabel()
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.safe_note = QLabel("ROOM-SAFE: confidential figures hidden")
-        self.safe_note.setToolTip("Target, walk-away, BATNA, limits, the plan and the forecast: "
-                                  "hidden here, and left out of the PDF report")
-        self.safe_note.setSizePolicy(QSizePolicy.Policy.Ignored,  # never widens the window
-                                     QSizePolicy.Policy.Preferred)
-        styled(self.safe_note, "breach")
         top = QHBoxLayout()
         top.addWidget(title)
         top.addWidget(self.meeting)
-        top.addWidget(self.safe_note, 3)
+        top.addStretch(3)
         top.addWidget(self.message, 2)
         top.addWidget(self.progress)
         for button in self.exports.values():
@@ -112,7 +106,6 @@ class ReviewView(QWidget):
         box.addWidget(self.tabs, 1)
 
     def _wire(self) -> None:
-        s = self.session
         self.meeting.activated.connect(lambda _i: self.moments.choose(self.meeting.currentData()))
         self.tabs.currentChanged.connect(self._tab)
         for fmt, button in self.exports.items():
@@ -120,7 +113,6 @@ class ReviewView(QWidget):
         self.exporter.progress.connect(self._progress)
         self.exporter.done.connect(lambda _p, text: self._said(text, "agreed"))
         self.exporter.failed.connect(lambda _p, text: self._said(f"✗ {text}", "breach"))
-        s.room_safe_changed.connect(self._room_safe)
         add_shortcut(self, "Escape", self.leave.emit)
         add_shortcut(self, "F5", self.moments.load)
         keys = (("Space", self.control.toggle),
@@ -128,7 +120,6 @@ class ReviewView(QWidget):
                 ("Ctrl+PgUp", lambda: self.state.step_issue(-1)))
         for key, slot in keys:
             add_shortcut(self.replay_page, key, slot)
-        self._room_safe(s.room_safe)
 
     def set_meetings(self, meetings: list[tuple[int, str]], chosen: int) -> None:
         """The meeting chooser's entries ((number, title) each) and the one chosen."""
@@ -170,7 +161,7 @@ class ReviewView(QWidget):
         pages = {"replay": self.replay_page, "debrief": self.debrief, "terms": self.terms}
         self.tabs.setCurrentWidget(pages.get(tab, self.replay_page))
 
-    # --- tabs, exports, room-safe -----------------------------------------------------------------
+    # --- tabs, exports ----------------------------------------------------------------------------
 
     def _tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
@@ -191,11 +182,9 @@ class ReviewView(QWidget):
     def export(self, fmt: str, path: str):
         """Write ``path`` in the background; progress shows beside the buttons."""
         future = self.exporter.export(fmt, path)
-        if future is not None:
-            safe = " (room-safe: confidential values left out)" if self.session.room_safe else ""
-            self._said(f"writing {path}{safe}…", "muted")
-            self.progress.setValue(0)
-            self.progress.setVisible(True)
+        self._said(f"writing {path}…", "muted")
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
         return future
 
     def _progress(self, percent: int) -> None:
@@ -206,15 +195,6 @@ class ReviewView(QWidget):
         self.message.setText(text)
         styled(self.message, role)
         self.status.emit(text)
-
-    def _room_safe(self, on: bool) -> None:
-        self.safe_note.setVisible(on)
-        self.exports["csv"].setEnabled(not on)
-        self.exports["json"].setEnabled(not on)
-        tip = "Not while room-safe: this file holds the confidential values" if on else ""
-        for fmt in ("csv", "json"):
-            self.exports[fmt].setToolTip(tip)
-        self.moments.room_safe(on)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -1,9 +1,7 @@
 """Coaching alerts, quietly: a list that grows (newest on top, findable, never taking the keyboard),
 and the tactic counters the observer pushes, as cards the lead dismisses.
 
-Alerts come from the analysis; this module only words and colours them. While room-safe, the
-messages that carry confidential figures (walk-away, limits, plan steps, shares of our range) are
-replaced by their title.
+Alerts come from the analysis; this module only words and colours them.
 """
 
 from __future__ import annotations
@@ -42,9 +40,6 @@ TITLES = {
 BREACH_KINDS = frozenset({"beyond_walk_away", "beyond_authority"})
 #: a shape per kind of alert besides its colour (glyphs that DejaVu Sans draws)
 SYMBOLS = {"breach": "✗", "warning": "⚠", "info": "ℹ"}
-#: Kinds whose message names a confidential figure (or a share of our range, which gives it away).
-SECRET_KINDS = frozenset({"beyond_walk_away", "beyond_authority", "beyond_plan",
-                          "opening_at_target", "non_diminishing", "their_concessions_growing"})
 
 
 def alert_key(alert: dict) -> tuple:
@@ -59,8 +54,8 @@ def alert_colour(alert: dict) -> str:
     return theme.WARNING if alert.get("severity") == "warning" else theme.REFERENCE
 
 
-def alert_text(alert: dict, prep: Preparation, room_safe: bool) -> str:
-    """Title line (kind · issue · act) and the message, masked where room-safe asks."""
+def alert_text(alert: dict, prep: Preparation) -> str:
+    """Title line (kind · issue · act) and the message."""
     kind = alert.get("kind") or ""
     title = TITLES.get(kind, kind.replace("_", " ").capitalize())
     issue = prep.issues.get(alert.get("issue") or "")
@@ -71,8 +66,6 @@ def alert_text(alert: dict, prep: Preparation, room_safe: bool) -> str:
         parts.append(f"act {alert['act']}")
     symbol = SYMBOLS.get("breach" if kind in BREACH_KINDS else alert.get("severity"), "ℹ")
     message = alert.get("message") or ""
-    if room_safe and kind in SECRET_KINDS:
-        message = f"details hidden {theme.CONFIDENTIAL_MASK} (room-safe)"
     return f"{symbol} " + " · ".join(parts) + "\n" + message
 
 
@@ -99,7 +92,7 @@ class AlertList(QListWidget):
         self._primed = False
         self.itemClicked.connect(lambda item: self.alert_picked.emit(item.data(ALERT_ROLE)))
 
-    def show_alerts(self, alerts: list[dict], prep: Preparation, room_safe: bool) -> None:
+    def show_alerts(self, alerts: list[dict], prep: Preparation) -> None:
         """Rebuild from the analysis' alerts (the order of the analysis, newest on top)."""
         current = self.currentItem()
         picked = alert_key(current.data(ALERT_ROLE)) if current is not None else None
@@ -111,7 +104,7 @@ class AlertList(QListWidget):
         self.blockSignals(True)
         self.clear()
         for alert in list(reversed(alerts))[:ROW_LIMIT]:
-            item = QListWidgetItem(alert_text(alert, prep, room_safe))
+            item = QListWidgetItem(alert_text(alert, prep))
             item.setData(ALERT_ROLE, alert)
             item.setForeground(QBrush(theme.color(alert_colour(alert))))
             if alert_key(alert) in fresh:

@@ -2,9 +2,8 @@
 
 The meter draws ``app.meeting.Meter``: the track runs from our opening (left) to the walk-away
 (right), the fill is our current position, a tick marks this member's authority limit (and a
-second one how far a granted approval reaches). In room-safe the fill and ticks go (they would
-give the limits away) and only an empty track is left; so they do while the walk-away is sealed to
-this computer (no join phrase), and the words say "locked".
+second one how far a granted approval reaches). While the walk-away is sealed to this computer (no
+join phrase) only an empty track is left, and the words say "locked".
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.authority import Breach
 from app.domain import Issue
 from app.meeting import Meter
+from app.public import guard_wording
 from ui import theme
 from ui.widgets.common import LOCKED, fmt
 
@@ -34,16 +34,15 @@ class AuthorityMeter(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.meter: Meter | None = None
-        self.hidden_figures = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
         return QSize(120, max(8, self.fontMetrics().height() // 2))
 
-    def set_meter(self, meter: Meter | None, hidden: bool) -> None:
-        """Show ``meter``; with ``hidden`` (room-safe) only the empty track."""
-        self.meter, self.hidden_figures = meter, hidden
+    def set_meter(self, meter: Meter | None) -> None:
+        """Show ``meter``."""
+        self.meter = meter
         self.update()
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt naming
@@ -57,7 +56,7 @@ class AuthorityMeter(QWidget):
         p.setBrush(track)
         p.drawRoundedRect(r, radius, radius)
         m = self.meter
-        if m is None or self.hidden_figures or m.walk_away_locked:
+        if m is None or m.walk_away_locked:
             return
         if m.used is not None:
             colour = theme.BREACH if (m.past_limit or m.past_walk_away) else theme.OURS
@@ -113,15 +112,16 @@ class AuthorityDialog(QDialog):
     the offer is logged knowingly, and the services file an approval request per issue with it
     in the same step; or ``"cancel"``: nothing is logged and the line keeps the text. Open it
     with ``open()``: it is window-modal and never blocks the event loop, so the feed keeps
-    flowing behind it.
+    flowing behind it. ``cover(True)`` words it for the room (``app.public.guard_wording``: no
+    limit, no reason), ``cover(False)`` for the team again.
     """
 
     def __init__(self, lines: list[str], can_request: bool, approver: str | None,
                  offer_text: str = "", parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Offer held: past a limit")
         self.setModal(True)
         self.choice = "cancel"
+        self.can_request = can_request
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 34)
         box = QVBoxLayout(self)
         head = QLabel("This offer is not logged yet")
@@ -146,9 +146,13 @@ class AuthorityDialog(QDialog):
                 f"line." if can_request else
                 f"It is past the walk-away: our BATNA beats it. Logging it anyway sends an "
                 f"approval request{who} with it.")
-        foot = QLabel(tail)
-        foot.setWordWrap(True)
-        box.addWidget(foot)
+        self.foot = QLabel(tail)
+        self.foot.setWordWrap(True)
+        box.addWidget(self.foot)
+        self.room_text = QLabel()  # the room's wording, in place of the lines and the foot
+        self.room_text.setFont(theme.scaled_font(self.font(), 1.15))
+        self.room_text.setWordWrap(True)
+        box.addWidget(self.room_text)
         row = QHBoxLayout()
         row.addStretch(1)
         self.request_button = QPushButton("Log and send approval request")
@@ -163,11 +167,23 @@ class AuthorityDialog(QDialog):
         # Enter pressed again by reflex must not log past a limit: the safe answer is the default
         self.cancel_button.setDefault(True)
         box.addLayout(row)
+        self.cover(False)
 
     def set_lines(self, lines: list[str]) -> None:
-        """(Re)word the breaches, e.g. when room-safe is switched while the dialog is open."""
+        """Word the breaches."""
         for label, line in zip(self.lines, lines, strict=True):
             label.setText("•  " + line)
+
+    def cover(self, on: bool) -> None:
+        """Say only what the room may read (``on``), or what the team reads."""
+        room = guard_wording(self.can_request)
+        self.setWindowTitle(room.title if on else "Offer held: past a limit")
+        for label in (*self.lines, self.foot):
+            label.setVisible(not on)
+        self.room_text.setText(room.text)
+        self.room_text.setVisible(on)
+        self.request_button.setText(room.request if on else "Log and send approval request")
+        self.log_button.setText(room.log if on else "Log anyway")
 
     def choose(self, choice: str) -> None:
         """Close with ``choice``."""
@@ -178,14 +194,11 @@ class AuthorityDialog(QDialog):
             self.accept()
 
 
-def breach_line(breach: Breach, issue: Issue, member: str, currency: str | None,
-                room_safe: bool) -> str:
-    """One breach in words; in room-safe without the limit itself."""
+def breach_line(breach: Breach, issue: Issue, member: str, currency: str | None) -> str:
+    """One breach in words."""
     name = issue.label or issue.key
     value = fmt(breach.value, issue.unit, currency)
+    limit = fmt(breach.limit, issue.unit, currency)
     if breach.kind == "authority":
-        limit = "(limit hidden: room-safe)" if room_safe else \
-            f"of {fmt(breach.limit, issue.unit, currency)}"
-        return f"{name}: {value} is past {member}'s authority {limit}"
-    limit = "(hidden: room-safe)" if room_safe else fmt(breach.limit, issue.unit, currency)
+        return f"{name}: {value} is past {member}'s authority of {limit}"
     return f"{name}: {value} is past the walk-away {limit}"

@@ -1,10 +1,11 @@
-"""What every panel uses: numbers with their units, cards, labels that hide confidential figures,
+"""What every panel uses: numbers with their units, cards, labels of confidential figures with
 the "locked" marker of a figure sealed to this computer, a line that Esc leaves, panel shortcuts,
 colour roles, and what the member's role may not do (``refusal``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QSizePolicy, QVBoxLayou
 from app.domain import Issue
 from app.services import may
 from app.wording import fmt, terms_text, value_text  # noqa: F401 - numbers as every panel shows them
-from ui import theme
 
 #: What stands in for a confidential figure this computer cannot read (no join phrase): one word,
 #: in the muted colour, with ``LOCKED_TIP`` as its tooltip, wherever such a figure would be.
@@ -33,17 +33,26 @@ def sealed(value: Decimal | str | None, unit: str | None = None, currency: str |
     return fmt(value, unit, currency)
 
 
-def issue_tooltip(issue: Issue, currency: str | None, room_safe: bool) -> str:
-    """An issue's name, key and direction with our opening; target and walk-away unless
-    room-safe."""
+def issue_tooltip(issue: Issue, currency: str | None) -> str:
+    """An issue's name, key and direction with our opening, target and walk-away."""
     lines = [f"{issue.label or issue.key} ({issue.key}), {issue.better} is better",
-             f"our opening {fmt(issue.opening, issue.unit, currency)}"]
-    if not room_safe:
-        lines += [f"target {sealed(issue.target, issue.unit, currency)}",
-                  f"walk-away {sealed(issue.walk_away, issue.unit, currency)}"]
-        if issue.locked:
-            lines.append(LOCKED_TIP)
+             f"our opening {fmt(issue.opening, issue.unit, currency)}",
+             f"target {sealed(issue.target, issue.unit, currency)}",
+             f"walk-away {sealed(issue.walk_away, issue.unit, currency)}"]
+    if issue.locked:
+        lines.append(LOCKED_TIP)
     return "\n".join(lines)
+
+
+def clock_text(start: datetime | None, now: datetime | None = None) -> str:
+    """The meeting clock since ``start``: ``12:04``, or ``1:02:03`` past an hour; empty without
+    a start."""
+    if start is None:
+        return ""
+    seconds = max(int(((now or datetime.now(UTC)) - start).total_seconds()), 0)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def refusal(session, kind: str, payload: dict | None = None) -> str | None:
@@ -144,36 +153,51 @@ class Card(QFrame):
             self.box.addWidget(self.title)
 
 
-class ConfidentialLabel(QLabel):
-    """A label whose text (and tooltip) is masked while the session is room-safe."""
+class PickCard(QFrame):
+    """A card that stands for one issue (``key``): a click emits ``clicked(key)``; the card
+    whose issue is charted is outlined (``set_selected``)."""
 
-    def __init__(self, session, text: str = "", parent: QWidget | None = None):
+    clicked = Signal(str)
+
+    def __init__(self, key: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self._secret, self._tip = text, ""
-        self._session = session
-        self._role: str | None = None  # the colour role to restore once no longer locked
-        session.room_safe_changed.connect(self._refresh)
-        self._refresh()
+        self.key = key
+        self.setProperty("card", True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def set_secret(self, text: str, tooltip: str = "", locked: bool = False) -> None:
-        """Set the real text; it shows only when room-safe is off. ``locked``: the text is (or
-        is mostly) the ``LOCKED`` marker: muted, and the tooltip says how to see the figure."""
-        self._secret, self._tip = text, tooltip
+    def set_selected(self, on: bool) -> None:
+        """Outline the card (its issue is the one charted)."""
+        self.setProperty("selected", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self.clicked.emit(self.key)
+        event.accept()
+
+
+class FigureLabel(QLabel):
+    """A label of a confidential figure, which may be sealed to this computer (``LOCKED``)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self._role: str | None = None  # the colour role to restore once no longer locked
+
+    def set_figure(self, text: str, tooltip: str = "", locked: bool = False) -> None:
+        """Show ``text``. ``locked``: the text is (or is mostly) the ``LOCKED`` marker: muted,
+        and the tooltip says how to see the figure."""
         if locked:
-            self._tip = "\n".join(t for t in (tooltip, LOCKED_TIP) if t)
+            tooltip = "\n".join(t for t in (tooltip, LOCKED_TIP) if t)
             if self._role is None:
                 self._role = self.property("role") or ""
             styled(self, "muted")
         elif self._role is not None:
             styled(self, self._role)
             self._role = None
-        self._refresh()
+        self.setText(text)
+        self.setToolTip(tooltip)
 
     def is_locked(self) -> bool:
         """True while the label shows a figure sealed to this computer."""
         return self._role is not None
-
-    def _refresh(self, *_: object) -> None:
-        hidden = self._session.room_safe
-        self.setText(theme.CONFIDENTIAL_MASK if hidden and self._secret else self._secret)
-        self.setToolTip("" if hidden else self._tip)

@@ -3,8 +3,6 @@
 ``ActFeed(session)`` follows the session: newest first, each offer (or question, or approval
 request) as a row with the reactions, tactics, notes and approvals that name it (``about`` /
 ``request``) under it, oldest first. Withdrawn acts stay, struck through and marked "withdrawn".
-While the session is room-safe, the values of approval requests and the approvers' notes are
-masked (they tell how far we are ready to go).
 
 Acts are worded by ``app.wording.act_text``, the one wording of an act for a person.
 """
@@ -112,7 +110,6 @@ class ActFeed(QTreeWidget):
         header.sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
         self.itemSelectionChanged.connect(self._selected)
         session.acts_added.connect(self.refresh)
-        session.room_safe_changed.connect(self.refresh)
         session.preparation_changed.connect(self.refresh)
         self._items: dict[int, QTreeWidgetItem] = {}
         self.refresh()
@@ -158,14 +155,13 @@ class ActFeed(QTreeWidget):
         self.clear()
         self._items.clear()
         prep = self.session.prep
-        room_safe = self.session.room_safe
         retracts = {a.payload.get("act"): a for a in self.session.acts if a.kind == "retract"}
         acts = [a for a in self.session.acts if self.shown(a)][-FEED_LIMIT:]
         by_id = {a.id: a for a in acts if a.id}
         tops: list[QTreeWidgetItem] = []
         offers: list[Act] = []  # standing offers shown so far
         for act in acts:
-            item = self._item(act, prep, room_safe, retracts.get(act.id) if act.id else None)
+            item = self._item(act, prep, retracts.get(act.id) if act.id else None)
             self._items[act.seq] = item
             parent_id = parent_ref(act) if self.nest else None
             parent = by_id.get(parent_id) if parent_id else None
@@ -184,9 +180,8 @@ class ActFeed(QTreeWidget):
         self.blockSignals(False)
         bar.setValue(bar.minimum() if at_top else scroll)
 
-    def _item(self, act: Act, prep: Preparation, room_safe: bool,
-              retract: Act | None) -> QTreeWidgetItem:
-        what = act_text(act, prep, room_safe, side_shown=True)
+    def _item(self, act: Act, prep: Preparation, retract: Act | None) -> QTreeWidgetItem:
+        what = act_text(act, prep, side_shown=True)
         if retract is not None:
             what += "   (withdrawn)"
         item = QTreeWidgetItem(["", who_text(act), what])

@@ -3,14 +3,14 @@ the lead's screen), agreement, concession sizes per side, and the authority mete
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain import Issue
 from app.meeting import Meter, trend
 from ui import theme
 from ui.widgets.authority import AuthorityMeter, meter_text
-from ui.widgets.common import LOCKED, ConfidentialLabel, ElidedLabel, fmt, styled
+from ui.widgets.common import LOCKED, ElidedLabel, FigureLabel, PickCard, fmt, styled
 
 BIG = 2.1  # positions and gap
 SHOWN_SIZES = 4  # the latest concession sizes a card lists
@@ -36,18 +36,12 @@ def side_role(side: str) -> str:
     return "ours" if side in ("ours", "us") else "theirs"
 
 
-class IssueCard(QFrame):
+class IssueCard(PickCard):
     """One issue at a glance; a click picks it for the big chart."""
 
-    clicked = Signal(str)
-
-    def __init__(self, session, issue: Issue, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.key = issue.key
+    def __init__(self, issue: Issue, parent: QWidget | None = None):
+        super().__init__(issue.key, parent)
         self.issue = issue
-        self.setProperty("card", True)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 6, 10, 6)
         box.setSpacing(2)
@@ -75,13 +69,13 @@ class IssueCard(QFrame):
         grid.addWidget(self._unit("gap"), 1, 5, Qt.AlignmentFlag.AlignBottom)
         grid.setColumnStretch(3, 1)
         box.addLayout(grid)
-        self.ours = ConfidentialLabel(session)
-        self.theirs = ConfidentialLabel(session)
+        self.ours = FigureLabel()
+        self.theirs = FigureLabel()
         for label in (self.ours, self.theirs):
             label.setFont(theme.scaled_font(self.font(), 0.9))
             box.addWidget(label)
         self.meter = AuthorityMeter()
-        self.meter_label = ConfidentialLabel(session)
+        self.meter_label = FigureLabel()
         self.meter_label.setFont(theme.scaled_font(self.font(), 0.9))
         self.meter_label.setWordWrap(True)  # never cut: it says where we stand on the limit
         self.meter_label.setProperty("role", "muted")
@@ -108,18 +102,8 @@ class IssueCard(QFrame):
         self.units[key] = label
         return label
 
-    def set_selected(self, on: bool) -> None:
-        """Outline the card whose issue the chart shows."""
-        self.setProperty("selected", on)
-        self.style().unpolish(self)
-        self.style().polish(self)
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        self.clicked.emit(self.key)
-        event.accept()
-
     def show_state(self, issue: Issue, currency: str | None, state: dict | None,
-                   meter: Meter | None, member: str, room_safe: bool) -> None:
+                   meter: Meter | None, member: str) -> None:
         """Fill the card from the analysis' ``issues[key]`` and the authority ``meter``."""
         self.issue = issue
         self.name.setText(issue.label or issue.key)
@@ -138,17 +122,17 @@ class IssueCard(QFrame):
         for label, side, sizes in ((self.ours, "ours", state.get("our_concessions") or []),
                                    (self.theirs, "theirs", state.get("their_concessions") or [])):
             if issue.locked:  # sizes are shares of the sealed range: one line says so
-                label.set_secret(f"concession sizes {LOCKED}" if side == "ours" else "", tip,
+                label.set_figure(f"concession sizes {LOCKED}" if side == "ours" else "", tip,
                                  locked=True)
                 label.setVisible(side == "ours")
                 continue
             label.setVisible(True)
             text, role = concession_text(side, sizes)
-            label.set_secret(text, tip)
-            styled(label, "muted" if room_safe else role)  # a colour would hint at the trend
+            label.set_figure(text, tip)
+            styled(label, role)
         text = meter_text(meter, issue, member, currency)
         locked = meter is not None and meter.locked and meter.position is not None
-        self.meter_label.set_secret(text, text, locked=locked)
+        self.meter_label.set_figure(text, text, locked=locked)
         past = meter is not None and (meter.past_limit or meter.past_walk_away)
-        styled(self.meter_label, "breach" if past and not room_safe else "muted")
-        self.meter.set_meter(meter, room_safe)
+        styled(self.meter_label, "breach" if past else "muted")
+        self.meter.set_meter(meter)

@@ -15,10 +15,8 @@ COLUMNS = ("Act", "We gave", "We asked", "They moved?")
 REF_ROLE = Qt.ItemDataRole.UserRole
 
 
-def gives_text(gives: dict, room_safe: bool) -> str:
-    """``price 25 % · term 25 %`` (shares of our range), or just the issues while room-safe."""
-    if room_safe:
-        return " · ".join(gives) + f"  ({theme.CONFIDENTIAL_MASK})"
+def gives_text(gives: dict) -> str:
+    """``price 25 % · term 25 %`` (shares of our range)."""
     return " · ".join(f"{k} {round(v * 100)} %" for k, v in gives.items())
 
 
@@ -53,13 +51,13 @@ class LedgerTable(QTableWidget):
         self.cellClicked.connect(lambda row, _c: self.act_picked.emit(
             self.item(row, 0).data(REF_ROLE)))
 
-    def show_ledger(self, ledger: list[dict], prep: Preparation, room_safe: bool) -> None:
+    def show_ledger(self, ledger: list[dict], prep: Preparation) -> None:
         """Fill from the analysis' ``ledger`` rows (the newest ``ROW_LIMIT``, newest first)."""
         shown = ledger[-ROW_LIMIT:]
         self.setRowCount(len(shown))
         for row, entry in enumerate(reversed(shown)):
             reciprocated = bool(entry.get("reciprocated"))
-            cells = (str(entry.get("act")), gives_text(entry.get("gives") or {}, room_safe),
+            cells = (str(entry.get("act")), gives_text(entry.get("gives") or {}),
                      asks_text(entry.get("asks"), prep), "yes" if reciprocated else "no")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

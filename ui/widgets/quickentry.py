@@ -1,7 +1,9 @@
 """The lead's quick-entry line: type an offer while talking, Tab completes, Enter logs.
 
 Parsing and completion are ``app.quickentry``'s; this widget only shows them. A parse error marks
-the bad word in the line and says what is wrong under it; the typed text is always kept.
+the bad word in the line and says what is wrong under it; the typed text is always kept. While
+the line is ``cover``ed, what others say about its entries (a refused write, which may name a
+limit; an answer) is replaced by the covering words until the cover is lifted.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ class QuickEntry(QWidget):
         self.line.setPlaceholderText(PLACEHOLDER)
         self.line.setFont(theme.scaled_font(self.font(), 1.5))
         self.line.setClearButtonEnabled(False)
+        self.setFocusProxy(self.line)  # the widget's keyboard is the line's
         self.note = QLabel()
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setWordWrap(True)
@@ -91,7 +94,31 @@ class QuickEntry(QWidget):
         self.line.history_step.connect(self._recall)
         self.error: QuickEntryError | None = None
         self.refused: str | None = None  # why this member may not log offers here
+        self._cover: tuple[str, str] | None = None  # (for a refusal, for any other message)
+        self._held: tuple | None = None  # what was said from outside while covered
         self._hint()
+
+    def cover(self, words: tuple[str, str] | None) -> None:
+        """From now on say ``words[0]`` for a refused write and ``words[1]`` for any other
+        message from outside the line (None: say them as they are again, starting with the one
+        held back, if the line still holds what it was about)."""
+        self._cover = words
+        if words is None and self._held is not None:
+            say, args = self._held
+            self._held = None
+            say(*args)
+
+    def _covered(self, say, args: tuple, refusal: bool) -> bool:
+        """While covered, hold ``say(*args)`` back and say the covering words instead."""
+        if self._cover is None:
+            return False
+        self._held = (say, args)
+        if refusal:
+            self._mark_error(self._cover[0], 0, 0)
+        else:
+            self._clear_error()
+            self._say(self._cover[1], "muted")
+        return True
 
     def set_refused(self, reason: str | None) -> None:
         """Disable the line, saying ``reason`` under it in one line (the member may not speak
@@ -142,6 +169,7 @@ class QuickEntry(QWidget):
     def _edited(self, _text: str) -> None:
         self._cycle = None
         self._back = 0
+        self._held = None  # a message about the text before this edit
         self._clear_error()
         self._hint()
 
@@ -163,7 +191,7 @@ class QuickEntry(QWidget):
         try:
             offer = parse(text, self.vocab)
         except QuickEntryError as exc:
-            self.show_error(exc.message, exc.start, exc.end)
+            self._mark_error(exc.message, exc.start, exc.end)
             return
         self.submitted.emit(offer, text)
 
@@ -175,6 +203,7 @@ class QuickEntry(QWidget):
     def logged(self, text: str) -> None:
         """The offer typed as ``text`` is in the journal: clear the line (if it still holds it)."""
         self.pending = None
+        self._held = None
         self.history = [*self.history, text][-HISTORY:]
         self._back = 0
         if self.line.text() == text:
@@ -185,7 +214,8 @@ class QuickEntry(QWidget):
     def failed(self, message: str) -> None:
         """Logging failed (or was held back): keep the text and say why."""
         self.pending = None
-        self.show_error(message, 0, 0)
+        if not self._covered(self.failed, (message,), refusal=True):
+            self._mark_error(message, 0, 0)
 
     def cancelled(self) -> None:
         """The offer was not sent (the lead cancelled): keep the text, drop the pending mark."""
@@ -195,9 +225,16 @@ class QuickEntry(QWidget):
     def notice(self, message: str, role: str = "muted") -> None:
         """Say something about the line under it (not an error); the next edit replaces it."""
         self._clear_error()
-        self._say(message, role)
+        if not self._covered(self.notice, (message, role), refusal=False):
+            self._say(message, role)
 
     def show_error(self, message: str, start: int, end: int) -> None:
+        """Something about the line went wrong (said by others): mark ``start:end``, keep the
+        text, say what is wrong under the line."""
+        if not self._covered(self.show_error, (message, start, end), refusal=True):
+            self._mark_error(message, start, end)
+
+    def _mark_error(self, message: str, start: int, end: int) -> None:
         """Mark the bad word (``start:end``), keep the text, say what is wrong under the line."""
         self.error = QuickEntryError(message, start, end)
         self.line.setProperty("invalid", True)

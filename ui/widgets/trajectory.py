@@ -3,8 +3,6 @@
 x is the offer number (both sides' standing offers, in order), y the issue's value in its unit.
 Every series is one plot item made once and fed with ``setData``; switching issue or taking a new
 act never re-creates items. Floats live only here, for plotting; labels print exact decimals.
-Confidential items (target, walk-away, authority limit, our BATNA's value, forecast band, the
-planned ladder, the value an approval request asks for) hide together while room-safe.
 
 The lead's panel and the approver's both draw this chart, so a line means the same on both; the
 approver's names the requester's limit and the approvals granted so far, and adds the value asked.
@@ -27,8 +25,6 @@ from app.domain import Issue
 from app.meeting import Point
 from ui import theme
 from ui.widgets.common import fmt
-
-CONFIDENTIAL = ("target", "walk_away", "limit", "approved", "forecast", "batna", "asked")
 
 
 @dataclass(frozen=True)
@@ -134,8 +130,8 @@ class ChartData:
     ladder: tuple[Decimal, ...] = ()
     limit: Decimal | None = None
     approved: Decimal | None = None
-    batna: Decimal | None = None  # our alternative's value on the issue (confidential)
-    asked: Decimal | None = None  # the value an approval request asks for (confidential)
+    batna: Decimal | None = None  # our alternative's value on the issue
+    asked: Decimal | None = None  # the value an approval request asks for
     captions: dict[str, str] = field(default_factory=dict)  # a line's caption in this chart
 
 
@@ -175,7 +171,6 @@ class TrajectoryChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.room_safe = False
         self.data: ChartData | None = None
         self.plot = pg.PlotWidget()
         setup_plot(self.plot)
@@ -275,24 +270,10 @@ class TrajectoryChart(QWidget):
                                     [float(p.value) for p in data.points[side]])
         self.ladder.setData(*ladder_steps(data.points["us"], data.issue.opening, data.ladder, end))
 
-    @property
-    def confidential(self) -> list[pg.InfiniteLine]:
-        """The confidential lines drawn for this issue (hidden while room-safe)."""
-        return [line for key, line in self.lines.items()
-                if key in CONFIDENTIAL and line.property("has_value")]
-
-    def set_room_safe(self, on: bool) -> None:
-        """Hide (or show again) target, walk-away, limits, forecast band and the ladder."""
-        self.room_safe = on
-        self._visibility()
-
     def _visibility(self) -> None:
-        secret_ok = not self.room_safe
-        for key, line in self.lines.items():
-            line.setVisible(bool(line.property("has_value"))
-                            and (secret_ok or key not in CONFIDENTIAL))
-        self.band.setVisible(secret_ok and bool(self.data and self.data.forecast))
-        self.ladder.setVisible(secret_ok)
+        for line in self.lines.values():
+            line.setVisible(bool(line.property("has_value")))
+        self.band.setVisible(bool(self.data and self.data.forecast))
 
     def mark(self, x: float | None, caption: str = "") -> None:
         """A vertical marker at ``x`` (an act picked from an alert or the feed, the moment an

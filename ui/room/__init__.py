@@ -1,0 +1,1 @@
+"""The room view (``ui.room.view.RoomView``) and its parts."""
