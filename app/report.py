@@ -106,7 +106,9 @@ def write_csv(path: str | os.PathLike, acts: Sequence[Act], share: int = PRIVATE
     owner only unless ``share`` says otherwise (``app.files.SHARED``: the acts hold no
     confidential figure)."""
     acts = list(acts)
-    prep = fold(acts)
+    # the issues' units and the currency, for the summary (the acts may have their confidential
+    # fields left out: only the kinds that name them are folded)
+    prep = fold(a for a in acts if a.kind in ("negotiation", "issue", "issue_removed"))
     withdrawn = {a.payload.get("act") for a in acts if a.kind == "retract"}
     with atomic(path, "w", encoding="utf-8", newline="", share=share) as f:
         out = csv.writer(f)

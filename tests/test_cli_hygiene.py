@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, REPO, cli
+from conftest import EXAMPLE, REPO, cli, import_enrolled
 
 from app import cli as cli_module
 from app import journal, keychain, scenario
@@ -122,8 +122,9 @@ def test_analyze_at_a_moment_outside_the_journal_is_refused(held, at, words):
     code, out, err = run("analyze", "--workspace", held, "--json", f"--at={at}")
     assert code == 2 and out == ""
     assert f"caucus: --at: {words}" in err
-    assert "give a sequence number from 1 to 47 or a time from 2027-01-14T09:00:00Z to " \
-           "2027-01-14T10:30:00Z" in err
+    # the example's 47 acts, and the enrolment of its team (4 acts, logged now)
+    assert re.search(r"give a sequence number from 1 to 51 or a time from \S+Z to "
+                     r"2027-01-14T10:30:00Z$", err.strip()), err
 
 
 def test_analyze_at_the_first_and_the_last_act_is_accepted(held):
@@ -145,12 +146,16 @@ def test_no_python_repr_in_the_timeline_or_the_alerts(held):
 
 
 def test_control_characters_stored_by_another_tool_are_printed_escaped(held):
-    with Workspace(held) as ws, ws.store.write() as conn:
-        conn.exec_driver_sql("UPDATE negotiation SET title = ? WHERE id = 1",
-                             ("\x1b[2J\x1b[31mPWNED\u202e",))
-        journal.append(conn, ws.store.codec, negotiation=1, meeting=1, act_id="x1",
-                       kind="note", by="Sam Ortiz", role="sme", at=datetime.now(UTC),
-                       payload={"topic": "fact", "text": "bell\x07 and \x9b"})
+    with Workspace(held) as ws:
+        with ws.unit() as unit:
+            st = unit.state(1)
+            journal.append(unit.conn, unit.codec, unit.signers.key_for(st.prep.keys, "Sam Ortiz"),
+                           place=st.place, meeting=1, act_id="x1", kind="note", by="Sam Ortiz",
+                           role="sme", at=datetime.now(UTC),
+                           payload={"topic": "fact", "text": "bell\x07 and \x9b"})
+        with ws.store.write() as conn:  # the row of the list, changed by another tool
+            conn.exec_driver_sql("UPDATE negotiation SET title = ? WHERE id = 1",
+                                 ("\x1b[2J\x1b[31mPWNED\u202e",))
     for command in ("list", "timeline"):
         result = cli(command, workspace=held)
         assert result.returncode == 0, result.stderr
@@ -162,20 +167,25 @@ def test_control_characters_stored_by_another_tool_are_printed_escaped(held):
 def test_reports_are_readable_by_others_unless_confidential(held, tmp_path):
     old = os.umask(0o022)
     try:
-        files = {name: tmp_path / name for name in ("safe.pdf", "full.pdf", "s.json", "j.csv")}
-        assert run("export", "--workspace", held, "--pdf", files["safe.pdf"], "--room-safe")[0] == 0
+        files = {name: tmp_path / name for name in ("safe.pdf", "safe.csv", "full.pdf", "s.json",
+                                                    "j.csv", "sealed.csv")}
+        assert run("export", "--workspace", held, "--pdf", files["safe.pdf"], "--csv",
+                   files["safe.csv"], "--room-safe")[0] == 0
         assert run("export", "--workspace", held, "--pdf", files["full.pdf"],
                    "--scenario", files["s.json"], "--csv", files["j.csv"])[0] == 0
+        assert run("export", "--workspace", held, "--csv", files["sealed.csv"],
+                   "--include-confidential")[0] == 0
     finally:
         os.umask(old)
     modes = {name: stat.S_IMODE(path.stat().st_mode) for name, path in files.items()}
-    assert modes == {"safe.pdf": 0o644, "full.pdf": 0o600, "s.json": 0o600, "j.csv": 0o600}
+    # the room's files and the journal without its sealed figures are for others to read
+    assert modes == {"safe.pdf": 0o644, "safe.csv": 0o644, "full.pdf": 0o600, "s.json": 0o600,
+                     "j.csv": 0o644, "sealed.csv": 0o600}
 
 
 def test_piped_into_head_there_is_no_broken_pipe(workspace_path):
     with Workspace(workspace_path) as ws:
-        with ws.unit(auto_ids=False) as unit:
-            n = scenario.import_scenario(unit, scenario.load(EXAMPLE))
+        n = import_enrolled(ws, scenario.load(EXAMPLE))
         with ws.unit() as unit:
             unit.start_meeting(n, "Dana Whitfield", "Long one")
             for i in range(3000):
@@ -219,17 +229,18 @@ def test_the_help_examples_of_log_still_parse():
 
 
 def test_past_limit_logs_the_offer_and_its_request_in_one_transaction(held):
+    before = json.loads(cli("timeline", "--json", workspace=held).stdout)
     result = cli("log", "--as", "Dana Whitfield", "offer", "us", "price=0.95", workspace=held)
     assert result.returncode == 2  # the negotiation is closed by its final agreement a23
     args = ["log", "--as", "Dana Whitfield", "--new-meeting", "offer", "us", "price=0.95"]
     refused = cli(*args, workspace=held)
     assert refused.returncode == 2 and "add --past-limit" in refused.stderr
-    before = json.loads(cli("timeline", "--json", workspace=held).stdout)
-    assert before[-1]["kind"] == "meeting_end"  # neither the meeting nor the offer was written
+    # neither the meeting nor the offer was written
+    assert json.loads(cli("timeline", "--json", workspace=held).stdout) == before
     logged = cli(*args, "--past-limit", workspace=held)
     assert logged.returncode == 0, logged.stderr
-    assert logged.stdout.splitlines() == ["logged a25 (seq 49)",
-                                          "filed approval request a26 (seq 50) for price"]
+    assert logged.stdout.splitlines() == ["logged a25 (seq 53)",
+                                          "filed approval request a26 (seq 54) for price"]
     rows = json.loads(cli("timeline", "--json", workspace=held).stdout)[len(before):]
     assert [(r["kind"], r.get("id")) for r in rows] == [
         ("meeting_start", None), ("offer", "a25"), ("approval_request", "a26")]

@@ -13,6 +13,7 @@ import pytest
 
 from app import journal, keychain
 from app.authority import unchecked
+from app.enrolment import enrol_team_here
 from app.errors import InvalidInput, PastLimit, PermissionDenied
 from app.workspace import Workspace
 
@@ -32,6 +33,7 @@ def live(ws):
     ws.set_issue(n, LEAD, {"key": "rebate", "unit": "%", "better": "higher", "opening": "3.0",
                            "target": "1.5", "walk_away": "0.5"})
     ws.set_authority(n, LEAD, {"member": LEAD, "issue": "price", "limit": "0.86"})
+    enrol_team_here(ws, n)  # their keys in the test's keychain: the test acts as each of them
     ws.start_meeting(n, LEAD, "Round 1")
     return ws, n
 
@@ -285,10 +287,14 @@ def test_an_id_that_is_a_list_or_an_object_is_refused_not_a_crash(live):
 
 def _stored_as_is(ws: Workspace, n: int, by: str, role: str, kind: str, payload: dict):
     """An act written past the checks, as a Caucus from before them (or another tool) did."""
-    with ws.store.write() as conn:
-        return journal.append(conn, ws.store.codec, negotiation=n, meeting=1, act_id="bad1",
-                              kind=kind, by=by, role=role, at=datetime.now(UTC),
-                              payload=payload)
+    with ws.unit() as unit:
+        st = unit.state(n)
+        signer = unit.signers.key_for(st.prep.keys, by)
+        act = journal.append(unit.conn, unit.codec, signer, place=st.place, meeting=1,
+                             act_id="bad1", kind=kind, by=by, role=role, at=datetime.now(UTC),
+                             payload=payload)
+        st.take(act)
+        return act
 
 
 def test_the_lead_may_withdraw_anyones_act_that_holds_an_unusable_value(live):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app import public
 from app.domain import PHASES, ROLES
+from app.errors import PastLimit
 from ui import settings, theme
 from ui.enrol import EnrolBanner, GoneBanner
 from ui.join import JoinDialog, KeyBanner
@@ -315,7 +316,10 @@ class MainWindow(QMainWindow):
             self.session.submit("end_meeting")
 
     def _failed(self, future: object, message: str) -> None:
-        """Every failed write (and a feed that cannot be read) in the status line: no modal."""
+        """Every failed write (and a feed that cannot be read) in the status line: no modal. An
+        offer held past a limit is not one: the lead's panel holds it in the one dialog."""
+        if isinstance(getattr(future, "exception", lambda: None)(), PastLimit):
+            return
         prefix = "✗ not saved: " if future is not None else "✗ "
         self.statusBar().showMessage(prefix + message, 15000)
 
